@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives: real Kafka clients, browsers, etcd.
+# Idempotent: skips apt when every package is already installed.
+set -euo pipefail
+PKGS=(kcat python3-kafka python3-confluent-kafka golang-go
+  golang-github-segmentio-kafka-go-dev golang-github-shopify-sarama-dev
+  golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev chromium)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "debian deps ok"

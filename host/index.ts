@@ -1,0 +1,2 @@
+// Public library entry point of kwasm.
+export { loadCore } from './core/wasm.js';
