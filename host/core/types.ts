@@ -78,3 +78,20 @@ export interface RecordInput {
   /** Absolute timestamp in ms; defaults to the batch base timestamp. */
   timestamp?: bigint | number;
 }
+
+/**
+ * The core as the host uses it. Index methods work on the exact bytes of Kafka's `.index`
+ * (8-byte entries: u32 BE relative offset, u32 BE position) and `.timeindex` (12-byte entries:
+ * i64 BE timestamp, u32 BE relative offset) files; `entries` is the number of valid entries.
+ */
+export interface CoreApi {
+  crc32c(data: Uint8Array, crc?: number): number;
+  /** Validate every batch in `data` (concatenated v2 batches). Never throws on bad input. */
+  validateBatches(data: Uint8Array): ScanResult;
+  /** Patch baseOffset (and partitionLeaderEpoch if given) of the batch at `position`, in place. */
+  setBaseOffset(data: Uint8Array, position: number, baseOffset: bigint, partitionLeaderEpoch?: number): void;
+  /** Slot of the largest entry with relativeOffset <= target, or -1. */
+  offsetIndexLookup(index: Uint8Array, entries: number, targetRelativeOffset: number): number;
+  /** Slot of the first... per Kafka: the largest entry with timestamp <= target, or -1. */
+  timeIndexLookup(index: Uint8Array, entries: number, targetTimestamp: bigint): number;
+}
