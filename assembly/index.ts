@@ -14,7 +14,7 @@ import { encodeControl } from "./control";
 import { crc32ieee } from "./crc32";
 import { decodeLegacy, encodeLegacy } from "./legacy";
 import * as idx from "./logindex";
-import { BAD_ARGUMENT, BAD_COMPRESSION, COUNT_MISMATCH, OK } from "./status";
+import { BAD_ARGUMENT, BAD_COMPRESSION, BAD_MAGIC, COUNT_MISMATCH, OK, TRUNCATED } from "./status";
 
 /** ABI version: bumped on any incompatible change of an export or a table layout. */
 export function abiVersion(): i32 {
@@ -65,6 +65,20 @@ export function assignOffsets(ptr: usize, len: usize, baseOffset: i64, leaderEpo
     if (tableCount < 0 || !inMemory(table, L.T_HEADER + <usize>tableCount * L.D_SIZE)) return -BAD_ARGUMENT;
   }
   return batch.patch(ptr, len, baseOffset, leaderEpoch, table, tableCount);
+}
+
+/**
+ * Sets the baseOffset (and, when setEpoch != 0, the partitionLeaderEpoch) of the one batch whose
+ * header starts at ptr; only its first 17 bytes need be present (len >= 17). Returns 0 or -status
+ * (-TRUNCATED, -BAD_MAGIC).
+ */
+export function setBaseOffset(ptr: usize, len: usize, baseOffset: i64, leaderEpoch: i32, setEpoch: i32): i32 {
+  if (!inMemory(ptr, len)) return -BAD_ARGUMENT;
+  if (len < 17) return -TRUNCATED;
+  if (load<u8>(ptr + L.B_MAGIC) != 2) return -BAD_MAGIC;
+  store<i64>(ptr + L.B_BASE_OFFSET, bswap<i64>(baseOffset));
+  if (setEpoch != 0) store<i32>(ptr + L.B_LEADER_EPOCH, bswap<i32>(leaderEpoch));
+  return OK;
 }
 
 /** Sets timestamp type (1 = LogAppendTime) and maxTimestamp of each batch and re-CRCs it. */

@@ -14,6 +14,7 @@ export interface CoreExports {
   crc32(ptr: number, len: number, crc: number): number;
   validateBatches(ptr: number, len: number, flags: number, out: number, maxBatches: number): number;
   assignOffsets(ptr: number, len: number, baseOffset: bigint, leaderEpoch: number, table: number): number;
+  setBaseOffset(ptr: number, len: number, baseOffset: bigint, leaderEpoch: number, setEpoch: number): number;
   setMaxTimestamp(ptr: number, len: number, logAppendTime: number, maxTimestamp: bigint): number;
   decodeRecords(ptr: number, len: number, count: number, lastOffsetDelta: number, recOut: number, recCap: number, hdrOut: number, hdrCap: number): number;
   decodeBatch(ptr: number, len: number, recOut: number, recCap: number, hdrOut: number, hdrCap: number): number;

@@ -148,6 +148,7 @@ class Arena {
 }
 
 const NOT_NULL = (len: number) => len >= 0;
+const clampI32 = (v: number) => Math.max(-0x80000000, Math.min(0x7fffffff, Math.trunc(v)));
 
 class CoreImpl implements Core {
   readonly abiVersion: number;
@@ -236,6 +237,33 @@ class CoreImpl implements Core {
     // Only the first 16 bytes of each batch changed; copying the whole buffer back is one memcpy.
     buf.set(this.#a.u8.subarray(p, p + buf.length));
     return this.#a.dv.getBigInt64(this.#result, true);
+  }
+
+  setBaseOffset(data: Uint8Array, position: number, baseOffset: bigint, partitionLeaderEpoch?: number): void {
+    if (!(position >= 0 && position <= data.length)) throw new RangeError(`batch position ${position} outside ${data.length} bytes`);
+    const head = data.subarray(position, position + abi.BATCH_HEADER_SIZE);
+    const p = this.#input(head, 0);
+    const st = this.#x.setBaseOffset(p, head.length, baseOffset, partitionLeaderEpoch ?? 0, partitionLeaderEpoch === undefined ? 0 : 1);
+    if (st < 0) throw new CoreError(-st as BatchStatusCode, 'setBaseOffset');
+    data.set(this.#a.u8.subarray(p, p + 16), position);
+  }
+
+  offsetIndexLookup(index: Uint8Array, entries: number, targetRelativeOffset: number): number {
+    const n = Math.max(0, Math.min(entries, Math.floor(index.length / abi.OFFSET_INDEX_ENTRY)));
+    const p = this.#input(index.subarray(0, n * abi.OFFSET_INDEX_ENTRY), 0);
+    const slot = this.#x.offsetIndexLookup(p, n, clampI32(targetRelativeOffset));
+    if (slot === -BatchStatus.NOT_FOUND) return -1;
+    if (slot < 0) throw new CoreError(-slot as BatchStatusCode, 'offsetIndexLookup');
+    return slot;
+  }
+
+  timeIndexLookup(index: Uint8Array, entries: number, targetTimestamp: bigint): number {
+    const n = Math.max(0, Math.min(entries, Math.floor(index.length / abi.TIME_INDEX_ENTRY)));
+    const p = this.#input(index.subarray(0, n * abi.TIME_INDEX_ENTRY), 0);
+    const slot = this.#x.timeIndexLookup(p, n, targetTimestamp);
+    if (slot === -BatchStatus.NOT_FOUND) return -1;
+    if (slot < 0) throw new CoreError(-slot as BatchStatusCode, 'timeIndexLookup');
+    return slot;
   }
 
   setMaxTimestamp(buf: Uint8Array, maxTimestamp: bigint | number, logAppendTime: boolean): void {
@@ -717,7 +745,7 @@ class OffsetIndexImpl extends IndexBlock implements OffsetIndex {
 
   lookup(target: number): OffsetIndexEntry | null {
     this.live();
-    const slot = this.x.offsetIndexLookup(this.ptr, this.n, Math.max(-0x80000000, Math.min(0x7fffffff, target)));
+    const slot = this.x.offsetIndexLookup(this.ptr, this.n, clampI32(target));
     if (slot === -BatchStatus.NOT_FOUND) return null;
     this.check(slot, 'offsetIndex.lookup');
     const dv = this.a.dv;

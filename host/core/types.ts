@@ -306,7 +306,7 @@ export interface IndexOptions {
 }
 
 /** The typed API over the WASM core. Inputs are copied in once; record data comes back as views. */
-export interface Core {
+export interface Core extends CoreApi {
   readonly abiVersion: number;
   crc32c(data: Uint8Array, crc?: number): number;
   /** CRC-32 (IEEE), the checksum of legacy messages. */
