@@ -1,0 +1,351 @@
+// A segment of the file engine: `<base>.log` (batches exactly as received, offsets patched) with
+// `<base>.index`, `<base>.timeindex` and, once it has entries, `<base>.txnindex` beside it, where
+// <base> is the segment's base offset in 20 zero-padded digits (00000000000000000000.log).
+//
+// On-disk format of `.log`: concatenated v2 record batches, nothing else — no header, no trailer,
+// no padding. Each batch is [baseOffset:i64 | batchLength:i32 | partitionLeaderEpoch:i32 | magic:i8
+// = 2 | crc:u32 | attributes..records] as in Kafka; offsets are strictly increasing across the file.
+// The other files' formats are described in offset-index.ts, time-index.ts and txn-index.ts.
+//
+// While a segment is active its index files are preallocated to segment.index.bytes (sparse) and
+// their entries live in memory; they are written and trimmed to their exact size when the segment
+// is rolled (sealed) or the log is closed. After an unclean stop the indexes of every segment past
+// the recovery point are rebuilt from the .log, so the in-memory copy is the only one that matters
+// for the active segment.
+//
+// Reads come from a small cache of the active segment's tail when they can (tailing consumers),
+// else from the file with one positioned read.
+import type { CoreApi } from '../../core/types.js';
+import { readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
+import { OffsetIndex } from '../offset-index.js';
+import type { Segment } from '../segment.js';
+import { TimeIndex } from '../time-index.js';
+import { TXN_ENTRY_SIZE, TxnIndex, decodeAbortedTxns, encodeAbortedTxn, type AbortedTxn } from '../txn-index.js';
+
+export const pad20 = (n: bigint): string => n.toString().padStart(20, '0');
+
+export interface FileSegmentContext {
+  fs: StorageFs;
+  core: CoreApi;
+  /** Partition directory. */
+  dir: string;
+  indexBytes: () => number;
+  tailCacheBytes: number;
+  /** Rebuilds the indexes of a segment from its data (damaged or missing index files). */
+  rebuildIndexes: (seg: FileSegment) => Promise<void>;
+}
+
+export class FileSegment implements Segment {
+  readonly baseOffset: bigint;
+  size = 0;
+  nextOffset: bigint;
+  maxTimestamp = -1n;
+  offsetOfMaxTimestamp = -1n;
+  createdMs = Date.now();
+  bytesSinceIndexEntry = 0;
+  offsetIndex: OffsetIndex;
+  timeIndex: TimeIndex;
+  txnIndex = new TxnIndex();
+  readonly #ctx: FileSegmentContext;
+  #logFd = -1;
+  #indexFd = -1;
+  #timeFd = -1;
+  #txnFd = -1;
+  #txnSize = 0;
+  #txnDirty = false;
+  #loaded: Promise<void> | null;
+  #tail: Buffer | null = null;
+  #tailStart = 0;
+  #tailLen = 0;
+  #pins = 0;
+  #unpinned: Array<() => void> = [];
+  #deleted = false;
+
+  private constructor(ctx: FileSegmentContext, baseOffset: bigint, loaded: boolean) {
+    this.#ctx = ctx;
+    this.baseOffset = baseOffset;
+    this.nextOffset = baseOffset;
+    this.offsetIndex = new OffsetIndex(ctx.indexBytes());
+    this.timeIndex = new TimeIndex(ctx.indexBytes());
+    this.#loaded = loaded ? Promise.resolve() : null;
+  }
+
+  path(ext: string): string {
+    return `${this.#ctx.dir}/${pad20(this.baseOffset)}${ext}`;
+  }
+
+  /** A new, empty, active segment (existing files at this base are replaced). */
+  static async create(ctx: FileSegmentContext, baseOffset: bigint): Promise<FileSegment> {
+    const seg = new FileSegment(ctx, baseOffset, true);
+    const { fs } = ctx;
+    seg.#logFd = await fs.open(seg.path('.log'), 'w+');
+    await fs.unlink(seg.path('.txnindex'));
+    await seg.#openIndexFiles('w+');
+    await fs.syncDir(ctx.dir);
+    return seg;
+  }
+
+  /** An existing segment; indexes are loaded on first use (`loadIndexes`) or rebuilt by recovery. */
+  static async open(ctx: FileSegmentContext, baseOffset: bigint): Promise<FileSegment> {
+    const seg = new FileSegment(ctx, baseOffset, false);
+    seg.#logFd = await ctx.fs.open(seg.path('.log'), 'r+');
+    const st = await ctx.fs.fstat(seg.#logFd);
+    seg.size = st.size;
+    seg.createdMs = st.mtimeMs;
+    return seg;
+  }
+
+  async #openIndexFiles(flags: string): Promise<void> {
+    const { fs } = this.#ctx;
+    const max = this.#ctx.indexBytes();
+    this.#indexFd = await fs.open(this.path('.index'), flags);
+    this.#timeFd = await fs.open(this.path('.timeindex'), flags);
+    // Preallocated like Kafka's: sparse, trimmed when the segment stops being active.
+    await fs.ftruncate(this.#indexFd, max - (max % 8));
+    await fs.ftruncate(this.#timeFd, max - (max % 12));
+  }
+
+  /**
+   * Makes a loaded segment the active one again: indexes are read into memory, then the files are
+   * recreated preallocated (the in-memory copy is written back in full on seal/close).
+   */
+  async activate(): Promise<void> {
+    await this.loadIndexes();
+    if (this.#indexFd < 0) await this.#openIndexFiles('w+');
+  }
+
+  /** Marks indexes as already built (recovery filled them). */
+  markIndexesLoaded(): void {
+    this.#loaded = Promise.resolve();
+  }
+
+  loadIndexes(): Promise<void> {
+    if (!this.#loaded) this.#loaded = this.#load();
+    return this.#loaded;
+  }
+
+  async #load(): Promise<void> {
+    const { fs } = this.#ctx;
+    const [idx, tix, txn] = await Promise.all([
+      readWholeFile(fs, this.path('.index')),
+      readWholeFile(fs, this.path('.timeindex')),
+      readWholeFile(fs, this.path('.txnindex')),
+    ]);
+    const span = this.nextOffset - this.baseOffset;
+    const maxRel = span > 0n ? Number(span - 1n) : 0;
+    const oi = idx ? OffsetIndex.validPrefix(idx, this.size) : { entries: 0, clean: this.size === 0 };
+    const ti = tix ? TimeIndex.validPrefix(tix, maxRel) : { entries: 0, clean: this.size === 0 };
+    const lastOk = oi.entries === 0 || new DataView(idx!.buffer, idx!.byteOffset).getUint32((oi.entries - 1) * 8) <= maxRel;
+    if (!idx || !tix || !oi.clean || !ti.clean || !lastOk) {
+      await this.#ctx.rebuildIndexes(this);
+    } else {
+      this.offsetIndex = new OffsetIndex(this.#ctx.indexBytes(), idx.subarray(0, oi.entries * 8));
+      this.timeIndex = new TimeIndex(this.#ctx.indexBytes(), tix.subarray(0, ti.entries * 12));
+      if (this.timeIndex.entries > 0) {
+        this.maxTimestamp = this.timeIndex.lastTimestamp();
+        this.offsetOfMaxTimestamp = this.baseOffset + BigInt(this.timeIndex.lastRelativeOffset());
+      }
+    }
+    this.#applyTxnBytes(txn);
+    await this.#fixTxnFile(txn);
+  }
+
+  #applyTxnBytes(txn: Uint8Array | null): void {
+    if (!txn) return;
+    const d = decodeAbortedTxns(txn);
+    this.txnIndex = new TxnIndex(d.entries.filter((t) => t.lastOffset < this.nextOffset));
+    this.#txnSize = this.txnIndex.entries.length * TXN_ENTRY_SIZE;
+  }
+
+  async #fixTxnFile(txn: Uint8Array | null): Promise<void> {
+    if (txn && this.#txnSize !== txn.length) {
+      // Torn tail or entries past the log end (cut by recovery): keep the valid prefix.
+      await this.#openTxn();
+      await this.#ctx.fs.ftruncate(this.#txnFd, this.#txnSize);
+      this.#txnDirty = true;
+    }
+  }
+
+  /** Loads the aborted-transaction index alone (recovery rebuilt the other indexes). */
+  async loadTxnIndex(): Promise<void> {
+    const txn = await readWholeFile(this.#ctx.fs, this.path('.txnindex'));
+    this.#applyTxnBytes(txn);
+    await this.#fixTxnFile(txn);
+  }
+
+  async #openTxn(): Promise<void> {
+    if (this.#txnFd >= 0) return;
+    const exists = await this.#ctx.fs.stat(this.path('.txnindex'));
+    this.#txnFd = await this.#ctx.fs.open(this.path('.txnindex'), exists ? 'r+' : 'w+');
+    if (!exists) await this.#ctx.fs.syncDir(this.#ctx.dir);
+  }
+
+  async write(chunks: readonly Uint8Array[], bytes: number): Promise<void> {
+    const position = this.size;
+    await writeFully(this.#ctx.fs, this.#logFd, chunks, position);
+    this.#cacheTail(chunks, bytes, position);
+  }
+
+  #cacheTail(chunks: readonly Uint8Array[], bytes: number, position: number): void {
+    const cap = this.#ctx.tailCacheBytes;
+    if (cap <= 0 || bytes > cap) {
+      this.#tail = null;
+      return;
+    }
+    if (!this.#tail || this.#tailStart + this.#tailLen !== position || this.#tailLen + bytes > cap) {
+      // Start a new buffer (views of the old one stay valid), keeping the newest half of the old.
+      const next = Buffer.allocUnsafe(cap);
+      let keep = 0;
+      if (this.#tail && this.#tailStart + this.#tailLen === position) {
+        keep = Math.min(this.#tailLen, cap - bytes, cap >> 1);
+        next.set(this.#tail.subarray(this.#tailLen - keep, this.#tailLen), 0);
+      }
+      this.#tail = next;
+      this.#tailStart = position - keep;
+      this.#tailLen = keep;
+    }
+    let at = this.#tailLen;
+    for (const c of chunks) {
+      this.#tail.set(c, at);
+      at += c.length;
+    }
+    this.#tailLen = at;
+  }
+
+  async read(position: number, length: number): Promise<Uint8Array> {
+    const end = position + length;
+    const t = this.#tail;
+    if (t && position >= this.#tailStart && end <= this.#tailStart + this.#tailLen) {
+      return t.subarray(position - this.#tailStart, end - this.#tailStart);
+    }
+    return readFully(this.#ctx.fs, this.#logFd, position, length);
+  }
+
+  async sync(): Promise<void> {
+    await this.#ctx.fs.fdatasync(this.#logFd);
+    if (this.#txnDirty && this.#txnFd >= 0) {
+      await this.#ctx.fs.fdatasync(this.#txnFd);
+      this.#txnDirty = false;
+    }
+  }
+
+  async truncate(position: number): Promise<void> {
+    this.#tail = null;
+    this.#tailLen = 0;
+    await this.#ctx.fs.ftruncate(this.#logFd, position);
+  }
+
+  async appendTxn(txn: AbortedTxn): Promise<void> {
+    await this.#openTxn();
+    await writeFully(this.#ctx.fs, this.#txnFd, [encodeAbortedTxn(txn)], this.#txnSize);
+    this.#txnSize += TXN_ENTRY_SIZE;
+    this.#txnDirty = true;
+    this.txnIndex.add(txn);
+  }
+
+  /** Rewrites the txn index file from memory (after truncation). */
+  async rewriteTxnIndex(): Promise<void> {
+    if (this.txnIndex.entries.length === 0 && this.#txnFd < 0 && !(await this.#ctx.fs.stat(this.path('.txnindex')))) return;
+    await this.#openTxn();
+    const bytes = Buffer.concat(this.txnIndex.entries.map(encodeAbortedTxn));
+    await writeFully(this.#ctx.fs, this.#txnFd, [bytes], 0);
+    await this.#ctx.fs.ftruncate(this.#txnFd, bytes.length);
+    this.#txnSize = bytes.length;
+    this.#txnDirty = true;
+  }
+
+  /** Writes the in-memory indexes at their exact size (trimming the preallocation). */
+  async #writeIndexes(): Promise<void> {
+    const { fs } = this.#ctx;
+    if (this.#indexFd < 0) {
+      this.#indexFd = await fs.open(this.path('.index'), 'w+');
+      this.#timeFd = await fs.open(this.path('.timeindex'), 'w+');
+    }
+    const oi = this.offsetIndex.bytes();
+    const ti = this.timeIndex.bytes();
+    await writeFully(fs, this.#indexFd, [oi], 0);
+    await fs.ftruncate(this.#indexFd, oi.length);
+    await writeFully(fs, this.#timeFd, [ti], 0);
+    await fs.ftruncate(this.#timeFd, ti.length);
+    await fs.fsync(this.#indexFd);
+    await fs.fsync(this.#timeFd);
+    await fs.close(this.#indexFd);
+    await fs.close(this.#timeFd);
+    this.#indexFd = -1;
+    this.#timeFd = -1;
+  }
+
+  /** Persists rebuilt indexes of a closed segment (recovery). */
+  async persistIndexes(): Promise<void> {
+    await this.#writeIndexes();
+  }
+
+  async seal(): Promise<void> {
+    this.#tail = null;
+    await this.#writeIndexes();
+    await this.sync();
+  }
+
+  async close(): Promise<void> {
+    const { fs } = this.#ctx;
+    if (this.#indexFd >= 0) await this.#writeIndexes();
+    if (this.#logFd >= 0) {
+      await fs.fdatasync(this.#logFd);
+      await fs.close(this.#logFd);
+      this.#logFd = -1;
+    }
+    if (this.#txnFd >= 0) {
+      await fs.fsync(this.#txnFd);
+      await fs.close(this.#txnFd);
+      this.#txnFd = -1;
+    }
+    this.#tail = null;
+  }
+
+  /** Closes descriptors without writing anything (offline partitions, tests simulating a crash). */
+  async abandon(): Promise<void> {
+    const { fs } = this.#ctx;
+    for (const fd of [this.#logFd, this.#indexFd, this.#timeFd, this.#txnFd]) if (fd >= 0) await fs.close(fd).catch(() => undefined);
+    this.#logFd = this.#indexFd = this.#timeFd = this.#txnFd = -1;
+  }
+
+  pin(): void {
+    this.#pins++;
+  }
+
+  unpin(): void {
+    if (--this.#pins === 0) {
+      const w = this.#unpinned;
+      this.#unpinned = [];
+      for (const f of w) f();
+    }
+  }
+
+  async delete(delayMs: number): Promise<void> {
+    if (this.#deleted) return;
+    this.#deleted = true;
+    const { fs } = this.#ctx;
+    const exts = ['.log', '.index', '.timeindex', '.txnindex'];
+    // Renamed first (as Kafka does) so a restart never mistakes them for live segments.
+    const renamed: string[] = [];
+    for (const ext of exts) {
+      const p = this.path(ext);
+      if (await fs.stat(p)) {
+        await fs.rename(p, `${p}.deleted`);
+        renamed.push(`${p}.deleted`);
+      }
+    }
+    await fs.syncDir(this.#ctx.dir);
+    const finish = async (): Promise<void> => {
+      if (this.#pins > 0) await new Promise<void>((r) => this.#unpinned.push(r));
+      await this.abandon();
+      for (const p of renamed) await fs.unlink(p).catch(() => undefined);
+    };
+    if (delayMs > 0) {
+      const t = setTimeout(() => void finish(), delayMs);
+      t.unref();
+    } else {
+      await finish();
+    }
+  }
+}

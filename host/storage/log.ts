@@ -1,0 +1,1030 @@
+// One partition's log over a list of segments, shared by the file and memory engines.
+//
+// Append path: the WASM core validates the produce request's batches in one call, base offsets are
+// patched in place (synchronously, so concurrent appends get consecutive offsets), and the write is
+// queued. A single writer per log drains the queue, coalescing queued appends into one writev,
+// rolling segments, adding sparse index entries from the core's descriptors, fsyncing under the
+// flush policy, then acknowledging. Data becomes readable (logEndOffset) only once written.
+//
+// Failure handling: a failed write fails every queued append, cuts the file back to its last good
+// size and rewinds offset assignment and producer state, so the partition stays usable. A failed
+// fsync (data state unknown) or a failed cut takes the partition offline: every later call throws
+// KAFKA_STORAGE_ERROR until the broker reopens it (which runs recovery).
+import type { BatchDescriptor, CoreApi } from '../core/types.js';
+import { Attr, BatchStatus } from '../core/types.js';
+import { compacts, deletes, resolveLogConfig, type LogConfig } from './config.js';
+import { StorageError, ioError } from './errors.js';
+import { peekFrame } from './frame.js';
+import { ProducerStateManager, type AppendOrigin, type ProducerEntry } from './producer-state.js';
+import { finishTimeIndex, indexBatch, type Segment, type SegmentStore } from './segment.js';
+import type { AbortedTxn } from './txn-index.js';
+import {
+  ListOffsetsTimestamp,
+  type AppendOptions,
+  type AppendResult,
+  type MaintenanceReport,
+  type OffsetAndTimestamp,
+  type PartitionLog,
+  type ReadOptions,
+  type ReadResult,
+  type StorageLogger,
+} from './types.js';
+
+const INT32_MAX = 2147483647;
+/** Largest group of queued appends written with one writev. */
+const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+
+const STATUS_NAMES = Object.fromEntries(Object.entries(BatchStatus).map(([k, v]) => [v, k])) as Record<number, string>;
+export const statusName = (s: number): string => STATUS_NAMES[s] ?? `STATUS_${s}`;
+
+interface Pending {
+  records: Uint8Array;
+  batches: BatchDescriptor[];
+  firstOffset: bigint;
+  lastOffset: bigint;
+  recordCount: number;
+  sync: boolean;
+  controlType: number | undefined;
+  result: AppendResult;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+  promise: Promise<AppendResult>;
+}
+
+export interface LogInit {
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  core: CoreApi;
+  store: SegmentStore;
+  segments: Segment[];
+  logStartOffset: bigint;
+  recoveryPoint: bigint;
+  producerState: ProducerStateManager;
+  logger: StorageLogger;
+  clock: () => number;
+  /** Called when the log start offset or recovery point moved (checkpoint scheduling). */
+  onCheckpointNeeded?: () => void;
+}
+
+export class Log implements PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  leaderEpoch = 0;
+  #config: LogConfig;
+  readonly #core: CoreApi;
+  readonly #store: SegmentStore;
+  readonly #logger: StorageLogger;
+  readonly #clock: () => number;
+  readonly #onCheckpointNeeded: (() => void) | undefined;
+  #segments: Segment[];
+  #logStartOffset: bigint;
+  #logEndOffset: bigint;
+  /** Next offset to assign (includes queued, unwritten appends). */
+  #nextOffset: bigint;
+  #highWatermark: bigint;
+  #hwFollowsLeo = true;
+  #recoveryPoint: bigint;
+  /** Producer state including queued appends (for validation). */
+  #pendingState: ProducerStateManager;
+  /** Producer state of written data only (for snapshots, rollback). */
+  #state: ProducerStateManager;
+  #queue: Pending[] = [];
+  #writing = false;
+  #idleWaiters: Array<() => void> = [];
+  #offlineError: StorageError | null = null;
+  #unflushedMessages = 0;
+  #lastFlushMs: number;
+  #listeners = new Set<(log: PartitionLog) => void>();
+  /** Seals of rolled segments, in order: the recovery point may pass a segment only once sealed. */
+  #sealChain: Promise<void> = Promise.resolve();
+  #rollRequested = false;
+  #closed = false;
+
+  constructor(init: LogInit) {
+    this.topic = init.topic;
+    this.partition = init.partition;
+    this.#config = init.config;
+    this.#core = init.core;
+    this.#store = init.store;
+    this.#logger = init.logger;
+    this.#clock = init.clock;
+    this.#onCheckpointNeeded = init.onCheckpointNeeded;
+    if (init.segments.length === 0) throw new Error('a log needs at least one segment');
+    this.#segments = init.segments;
+    const active = this.#active;
+    this.#logEndOffset = active.nextOffset;
+    this.#nextOffset = active.nextOffset;
+    this.#logStartOffset = init.logStartOffset;
+    this.#highWatermark = this.#logEndOffset;
+    this.#recoveryPoint = init.recoveryPoint < this.#logEndOffset ? init.recoveryPoint : this.#logEndOffset;
+    this.#state = init.producerState;
+    this.#pendingState = init.producerState.clone();
+    this.#lastFlushMs = init.clock();
+  }
+
+  // ---- accessors -------------------------------------------------------------------------
+
+  get config(): Readonly<LogConfig> {
+    return this.#config;
+  }
+  get logStartOffset(): bigint {
+    return this.#logStartOffset;
+  }
+  get logEndOffset(): bigint {
+    return this.#logEndOffset;
+  }
+  get highWatermark(): bigint {
+    return this.#highWatermark;
+  }
+  get lastStableOffset(): bigint {
+    const u = this.#state.firstUndecidedOffset();
+    return u >= 0n && u < this.#highWatermark ? u : this.#highWatermark;
+  }
+  get recoveryPoint(): bigint {
+    return this.#recoveryPoint;
+  }
+  get offline(): boolean {
+    return this.#offlineError !== null;
+  }
+  get size(): number {
+    let n = 0;
+    for (const s of this.#segments) n += s.size;
+    return n;
+  }
+  get segmentCount(): number {
+    return this.#segments.length;
+  }
+  /** Segments, oldest first (engines and tests). */
+  get segments(): readonly Segment[] {
+    return this.#segments;
+  }
+  get #active(): Segment {
+    return this.#segments[this.#segments.length - 1]!;
+  }
+
+  updateConfig(config: Partial<LogConfig>): void {
+    this.#config = resolveLogConfig({ ...this.#config, ...config });
+  }
+
+  producerState(producerId: bigint): Readonly<ProducerEntry> | undefined {
+    return this.#state.get(producerId);
+  }
+
+  /** Committed producer state (engines persist it). */
+  get producerStateManager(): ProducerStateManager {
+    return this.#state;
+  }
+
+  onAppend(listener: (log: PartitionLog) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  setHighWatermark(offset: bigint): void {
+    this.#hwFollowsLeo = false;
+    const hw = offset > this.#logEndOffset ? this.#logEndOffset : offset;
+    this.#highWatermark = hw < this.#logStartOffset ? this.#logStartOffset : hw;
+  }
+
+  #assertUsable(): void {
+    if (this.#offlineError) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', `partition ${this.topic}-${this.partition} is offline: ${this.#offlineError.message}`, {
+        cause: this.#offlineError,
+      });
+    }
+    if (this.#closed) throw new StorageError('KAFKA_STORAGE_ERROR', `partition ${this.topic}-${this.partition} is closed`);
+  }
+
+  #goOffline(e: unknown, what: string): StorageError {
+    const err = e instanceof StorageError ? e : ioError(what, e);
+    if (!this.#offlineError) {
+      this.#offlineError = err;
+      this.#logger.error({ event: 'partition_offline', topic: this.topic, partition: this.partition, error: err.message }, 'partition taken offline after an I/O failure');
+    }
+    return err;
+  }
+
+  // ---- append --------------------------------------------------------------------------
+
+  append(records: Uint8Array, options: AppendOptions = {}): Promise<AppendResult> {
+    try {
+      return this.#appendSync(records, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #appendSync(records: Uint8Array, options: AppendOptions): Promise<AppendResult> {
+    this.#assertUsable();
+    if (!(records instanceof Uint8Array) || records.length === 0) throw new StorageError('INVALID_RECORD', 'empty record set');
+    const scan = this.#core.validateBatches(records);
+    if (scan.status !== BatchStatus.OK) {
+      throw new StorageError(scan.status === BatchStatus.BAD_MAGIC ? 'INVALID_RECORD' : 'CORRUPT_MESSAGE', `batch rejected by the core: ${statusName(scan.status)} at byte ${scan.errorPosition}`, {
+        details: { status: statusName(scan.status), position: scan.errorPosition },
+      });
+    }
+    const batches = scan.batches;
+    if (batches.length === 0) throw new StorageError('INVALID_RECORD', 'no batch in record set');
+    const origin: AppendOrigin = options.origin ?? 'client';
+    let recordCount = 0;
+    for (const d of batches) {
+      if (d.size > this.#config.maxMessageBytes) {
+        throw new StorageError('MESSAGE_TOO_LARGE', `batch of ${d.size} bytes exceeds max.message.bytes ${this.#config.maxMessageBytes}`);
+      }
+      recordCount += d.recordCount;
+    }
+    // Idempotent producer: a retried batch is answered with its original offsets.
+    if (origin === 'client') {
+      for (const d of batches) {
+        const r = this.#pendingState.check(d, origin);
+        if (r && batches.length === 1) {
+          const dup = r.duplicate;
+          const result: AppendResult = {
+            baseOffset: dup.firstOffset,
+            lastOffset: dup.lastOffset,
+            logAppendTime: -1n,
+            logStartOffset: this.#logStartOffset,
+            recordCount: d.recordCount,
+            duplicate: true,
+          };
+          const inFlight = this.#queue.find((p) => p.firstOffset <= dup.firstOffset && dup.firstOffset <= p.lastOffset);
+          return inFlight ? inFlight.promise.then(() => result) : Promise.resolve(result);
+        }
+      }
+    } else {
+      for (const d of batches) this.#pendingState.check(d, origin);
+    }
+    // Offsets: patched into the caller's bytes (the CRC does not cover baseOffset/leader epoch).
+    const epoch = options.leaderEpoch ?? this.leaderEpoch;
+    let next = this.#nextOffset;
+    const firstOffset = origin === 'replication' ? batches[0]!.baseOffset : next;
+    for (const d of batches) {
+      if (origin === 'replication') {
+        if (d.baseOffset < next) throw new StorageError('INVALID_RECORD', `replicated batch at ${d.baseOffset} is below the log end ${next}`);
+      } else {
+        this.#core.setBaseOffset(records, d.position, next, epoch);
+        d.baseOffset = next;
+        d.partitionLeaderEpoch = epoch;
+      }
+      next = d.baseOffset + BigInt(d.lastOffsetDelta) + 1n;
+    }
+    for (const d of batches) this.#pendingState.apply(d, options.controlType);
+    this.#nextOffset = next;
+
+    let resolve!: (r: AppendResult) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<AppendResult>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const p: Pending = {
+      records,
+      batches,
+      firstOffset,
+      lastOffset: next - 1n,
+      recordCount,
+      sync: options.sync === true || this.#config.fsyncPerAppend,
+      controlType: options.controlType,
+      result: { baseOffset: firstOffset, lastOffset: next - 1n, logAppendTime: -1n, logStartOffset: 0n, recordCount, duplicate: false },
+      resolve,
+      reject,
+      promise,
+    };
+    this.#queue.push(p);
+    if (!this.#writing) void this.#drain();
+    return promise;
+  }
+
+  #shouldRoll(seg: Segment, bytes: number, lastOffset: bigint): boolean {
+    if (seg.size === 0) return lastOffset - seg.baseOffset > BigInt(INT32_MAX);
+    return (
+      this.#rollRequested ||
+      seg.size + bytes > this.#config.segmentBytes ||
+      this.#clock() - seg.createdMs > this.#config.segmentMs ||
+      seg.offsetIndex.isFull ||
+      seg.timeIndex.isFull ||
+      lastOffset - seg.baseOffset > BigInt(INT32_MAX)
+    );
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        if (this.#offlineError) {
+          this.#failQueued(this.#offlineError);
+          break;
+        }
+        const first = this.#queue[0]!;
+        if (this.#shouldRoll(this.#active, first.records.length, first.lastOffset)) {
+          try {
+            await this.#roll(first.firstOffset);
+          } catch (e) {
+            this.#failAfterWriteError(ioError('segment roll failed', e));
+            continue;
+          }
+        }
+        const seg = this.#active;
+        const group: Pending[] = [];
+        let bytes = 0;
+        for (const p of this.#queue) {
+          if (group.length > 0) {
+            if (bytes + p.records.length > MAX_GROUP_BYTES) break;
+            if (seg.size + bytes + p.records.length > this.#config.segmentBytes) break;
+            if (p.lastOffset - seg.baseOffset > BigInt(INT32_MAX)) break;
+          }
+          group.push(p);
+          bytes += p.records.length;
+        }
+        const position = seg.size;
+        try {
+          await seg.write(
+            group.map((p) => p.records),
+            bytes,
+          );
+        } catch (e) {
+          const err = ioError('append write failed', e);
+          this.#failAfterWriteError(err);
+          try {
+            await seg.truncate(position);
+          } catch (e2) {
+            this.#goOffline(e2, 'cutting back a failed append');
+          }
+          continue;
+        }
+        // Written: index entries from the core's descriptors, committed producer state.
+        const aborted: AbortedTxn[] = [];
+        let pos = position;
+        let messages = 0;
+        for (const p of group) {
+          for (const d of p.batches) {
+            indexBatch(seg, d, pos + d.position, this.#config.indexIntervalBytes);
+            const done = this.#state.apply(d, p.controlType);
+            if (done && done.isAborted) {
+              const lso = this.#state.firstUndecidedOffset();
+              aborted.push({ producerId: done.producerId, firstOffset: done.firstOffset, lastOffset: done.lastOffset, lastStableOffset: lso >= 0n ? lso : done.lastOffset + 1n });
+            }
+          }
+          pos += p.records.length;
+          messages += p.recordCount;
+        }
+        seg.size += bytes;
+        const last = group[group.length - 1]!;
+        seg.nextOffset = last.lastOffset + 1n;
+        this.#queue.splice(0, group.length);
+        this.#unflushedMessages += messages;
+        try {
+          for (const t of aborted) await seg.appendTxn(t);
+          if (group.some((p) => p.sync) || this.#unflushedMessages >= this.#config.flushMessages) {
+            await seg.sync();
+            this.#unflushedMessages = 0;
+            this.#lastFlushMs = this.#clock();
+            await this.#sealChain;
+            if (this.#segments.includes(seg)) this.#recoveryPoint = seg.nextOffset;
+          }
+        } catch (e) {
+          // The bytes are written but their durability is unknown (fsync failure): stop here.
+          const err = this.#goOffline(e, 'fsync failed');
+          for (const p of group) p.reject(err);
+          this.#failQueued(err);
+          break;
+        }
+        this.#logEndOffset = seg.nextOffset;
+        if (this.#hwFollowsLeo) this.#highWatermark = this.#logEndOffset;
+        for (const p of group) {
+          p.result.logStartOffset = this.#logStartOffset;
+          p.resolve(p.result);
+        }
+        for (const l of this.#listeners) {
+          try {
+            l(this);
+          } catch {
+            // listener errors are the listener's business
+          }
+        }
+      }
+    } finally {
+      this.#writing = false;
+      const w = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
+  /** Fails every queued append and rewinds offsets and producer state to what was written. */
+  #failAfterWriteError(err: StorageError): void {
+    this.#failQueued(err);
+    this.#nextOffset = this.#logEndOffset;
+    this.#pendingState = this.#state.clone();
+    this.#logger.warn({ event: 'append_failed', topic: this.topic, partition: this.partition, error: err.message }, 'append failed; queued appends rejected');
+  }
+
+  #failQueued(err: StorageError): void {
+    const q = this.#queue;
+    this.#queue = [];
+    for (const p of q) p.reject(err);
+  }
+
+  /** Resolves once the writer has drained what is queued now. */
+  #idle(): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.#idleWaiters.push(r));
+  }
+
+  async #roll(newBase: bigint): Promise<void> {
+    this.#rollRequested = false;
+    const old = this.#active;
+    if (newBase < old.nextOffset) newBase = old.nextOffset;
+    const seg = await this.#store.create(newBase);
+    seg.createdMs = this.#clock();
+    finishTimeIndex(old);
+    this.#segments = [...this.#segments, seg];
+    this.#logger.info({ event: 'segment_rolled', topic: this.topic, partition: this.partition, baseOffset: String(newBase) }, 'rolled segment');
+    // Kafka flushes a rolled segment in the background; the recovery point follows once durable.
+    const snapshot = this.#state.encodeSnapshot(this.#core);
+    this.#sealChain = this.#sealChain.then(async () => {
+      try {
+        await old.seal();
+        await this.#store.writeSnapshot(newBase, snapshot);
+        if (this.#recoveryPoint < newBase) {
+          this.#recoveryPoint = newBase;
+          this.#onCheckpointNeeded?.();
+        }
+      } catch (e) {
+        this.#goOffline(e, 'sealing a rolled segment');
+      }
+    });
+  }
+
+  // ---- read ----------------------------------------------------------------------------
+
+  #floorSegment(offset: bigint): number {
+    const segs = this.#segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    let ans = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (segs[mid]!.baseOffset <= offset) {
+        ans = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
+  #emptyRead(next: bigint): ReadResult {
+    return {
+      records: [],
+      size: 0,
+      firstBatchOffset: -1n,
+      nextOffset: next,
+      logStartOffset: this.#logStartOffset,
+      logEndOffset: this.#logEndOffset,
+      highWatermark: this.#highWatermark,
+      lastStableOffset: this.lastStableOffset,
+    };
+  }
+
+  async read(offset: bigint, options: ReadOptions): Promise<ReadResult> {
+    this.#assertUsable();
+    const leo = this.#logEndOffset;
+    if (offset < this.#logStartOffset || offset > leo) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.#logStartOffset}, ${leo}] of ${this.topic}-${this.partition}`, {
+        details: { logStartOffset: this.#logStartOffset, logEndOffset: leo },
+      });
+    }
+    const maxOffset = options.maxOffset !== undefined && options.maxOffset < leo ? options.maxOffset : leo;
+    if (offset >= maxOffset) return this.#emptyRead(offset);
+    const segs = this.#segments;
+    for (let i = this.#floorSegment(offset); i < segs.length; i++) {
+      const seg = segs[i]!;
+      if (seg.nextOffset <= offset) continue;
+      seg.pin();
+      try {
+        const r = await this.#readSegment(seg, offset, options.maxBytes, maxOffset, options.minOneBatch !== false);
+        if (r) return r;
+      } finally {
+        seg.unpin();
+      }
+    }
+    return this.#emptyRead(offset);
+  }
+
+  /** Finds the position of the first batch whose last offset is >= target (or -1). */
+  async #locate(seg: Segment, target: bigint, end: number, chunk: number): Promise<{ buf: Uint8Array; bufStart: number; at: number } | null> {
+    await seg.loadIndexes();
+    const rel = target - seg.baseOffset;
+    let start = rel > 0n ? seg.offsetIndex.lookup(this.#core, Number(rel)) : 0;
+    while (start < end) {
+      const buf = await seg.read(start, Math.min(end - start, chunk));
+      let p = 0;
+      for (;;) {
+        const f = peekFrame(buf, p);
+        if (!f) break;
+        if (f.size < 61) throw new StorageError('KAFKA_STORAGE_ERROR', `bad batch length on disk at ${start + p} in ${this.topic}-${this.partition}`);
+        if (f.lastOffset >= target) return { buf, bufStart: start, at: p };
+        if (p + f.size > buf.length) {
+          p += f.size;
+          break;
+        }
+        p += f.size;
+      }
+      if (p === 0) break;
+      start += p;
+    }
+    return null;
+  }
+
+  async #readSegment(seg: Segment, offset: bigint, maxBytes: number, maxOffset: bigint, minOne: boolean): Promise<ReadResult | null> {
+    const end = seg.size;
+    const budget = Math.max(maxBytes, 0);
+    const chunk = Math.max(budget, 16384) + this.#config.indexIntervalBytes + 1024;
+    const loc = await this.#locate(seg, offset, end, chunk);
+    if (!loc) return null;
+    let { buf, bufStart } = loc;
+    const first = loc.at;
+    let p = first;
+    let total = 0;
+    let next = offset;
+    let firstBatchOffset = -1n;
+    for (;;) {
+      const f = peekFrame(buf, p);
+      if (!f) {
+        if (total === 0 && bufStart + p < end) {
+          // The header straddles the chunk end: re-read from the batch.
+          buf = await seg.read(bufStart + p, Math.min(end - (bufStart + p), chunk));
+          bufStart += p;
+          p = 0;
+          continue;
+        }
+        break;
+      }
+      if (f.lastOffset >= maxOffset) break;
+      if (total + f.size > budget && !(total === 0 && minOne)) break;
+      if (p + f.size > buf.length) {
+        if (total > 0) break;
+        if (bufStart + p + f.size > end) break;
+        // First batch larger than the chunk: read exactly it.
+        buf = await seg.read(bufStart + p, f.size);
+        bufStart += p;
+        p = 0;
+        if (buf.length < f.size) break;
+      }
+      if (firstBatchOffset < 0n) firstBatchOffset = f.baseOffset;
+      total += f.size;
+      p += f.size;
+      next = f.lastOffset + 1n;
+      if (total >= budget) break;
+    }
+    if (total === 0) return { ...this.#emptyRead(offset) };
+    const startInBuf = p - total;
+    return {
+      records: [buf.subarray(startInBuf, p)],
+      size: total,
+      firstBatchOffset,
+      nextOffset: next,
+      logStartOffset: this.#logStartOffset,
+      logEndOffset: this.#logEndOffset,
+      highWatermark: this.#highWatermark,
+      lastStableOffset: this.lastStableOffset,
+    };
+  }
+
+  // ---- list offsets --------------------------------------------------------------------
+
+  async listOffsets(timestamp: bigint): Promise<OffsetAndTimestamp | null> {
+    this.#assertUsable();
+    if (timestamp === ListOffsetsTimestamp.LATEST) return { offset: this.#highWatermark, timestamp: -1n, leaderEpoch: this.leaderEpoch };
+    if (timestamp === ListOffsetsTimestamp.EARLIEST || timestamp === ListOffsetsTimestamp.EARLIEST_LOCAL) {
+      return { offset: this.#logStartOffset, timestamp: -1n, leaderEpoch: this.leaderEpoch };
+    }
+    if (timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP) {
+      let best: Segment | null = null;
+      for (const s of this.#segments) {
+        await s.loadIndexes();
+        if (s.size > 0 && s.offsetOfMaxTimestamp >= this.#logStartOffset && (!best || s.maxTimestamp > best.maxTimestamp)) best = s;
+      }
+      if (!best) return null;
+      return { offset: best.offsetOfMaxTimestamp, timestamp: best.maxTimestamp, leaderEpoch: this.leaderEpoch };
+    }
+    if (timestamp < 0n) throw new StorageError('INVALID_REQUEST', `unsupported ListOffsets timestamp ${timestamp}`);
+    for (const seg of this.#segments) {
+      await seg.loadIndexes();
+      if (seg.size === 0 || seg.maxTimestamp < timestamp) continue;
+      seg.pin();
+      try {
+        const found = await this.#findByTimestamp(seg, timestamp);
+        if (found) {
+          if (found.offset < this.#logStartOffset) found.offset = this.#logStartOffset;
+          return found;
+        }
+      } finally {
+        seg.unpin();
+      }
+    }
+    return null;
+  }
+
+  async #findByTimestamp(seg: Segment, ts: bigint): Promise<OffsetAndTimestamp | null> {
+    // Entries with timestamp < ts cover offsets whose records are all older: start after them.
+    const rel = seg.timeIndex.lookup(this.#core, ts - 1n);
+    let start = rel >= 0 ? seg.offsetIndex.lookup(this.#core, rel) : 0;
+    const end = seg.size;
+    const chunk = 65536 + this.#config.indexIntervalBytes;
+    while (start < end) {
+      const buf = await seg.read(start, Math.min(chunk, end - start));
+      let p = 0;
+      for (;;) {
+        const f = peekFrame(buf, p);
+        if (!f || f.size < 61) break;
+        if (f.maxTimestamp >= ts && f.lastOffset < this.#logEndOffset) {
+          return { offset: f.baseOffset, timestamp: f.maxTimestamp, leaderEpoch: this.leaderEpoch };
+        }
+        p += f.size;
+        if (p > buf.length) break;
+      }
+      if (p === 0) break;
+      start += p;
+    }
+    return null;
+  }
+
+  // ---- transactions --------------------------------------------------------------------
+
+  async appendAbortedTxn(txn: AbortedTxn): Promise<void> {
+    this.#assertUsable();
+    await this.#idle();
+    const seg = this.#segments[this.#floorSegment(txn.lastOffset)]!;
+    await seg.loadIndexes();
+    try {
+      await seg.appendTxn(txn);
+    } catch (e) {
+      throw ioError('writing the transaction index', e);
+    }
+  }
+
+  async abortedTransactions(fetchOffset: bigint, upperBoundOffset: bigint): Promise<AbortedTxn[]> {
+    this.#assertUsable();
+    const out: AbortedTxn[] = [];
+    const segs = this.#segments;
+    for (let i = this.#floorSegment(fetchOffset); i < segs.length; i++) {
+      const seg = segs[i]!;
+      if (seg.baseOffset >= upperBoundOffset) break;
+      await seg.loadIndexes();
+      seg.txnIndex.collect(fetchOffset, upperBoundOffset, out);
+    }
+    return out;
+  }
+
+  // ---- truncation, retention, delete records -------------------------------------------
+
+  async truncateTo(offset: bigint): Promise<void> {
+    this.#assertUsable();
+    if (offset >= this.#nextOffset) return;
+    if (offset <= this.#segments[0]!.baseOffset) return this.truncateFullyAndStartAt(offset);
+    await this.#acquireWriter();
+    try {
+      await this.#sealChain;
+      if (offset >= this.#logEndOffset) return;
+      const idx = this.#floorSegment(offset);
+      const seg = this.#segments[idx]!;
+      const removed = this.#segments.slice(idx + 1);
+      this.#segments = this.#segments.slice(0, idx + 1);
+      const loc = await this.#locate(seg, offset, seg.size, 65536 + this.#config.indexIntervalBytes);
+      let cut = seg.size;
+      if (loc) {
+        const f = peekFrame(loc.buf, loc.at)!;
+        cut = loc.bufStart + loc.at;
+        if (f.baseOffset < offset) {
+          // Kafka truncates whole batches: a batch straddling `offset` goes too.
+          offset = f.baseOffset;
+        }
+      }
+      await seg.truncate(cut);
+      const rel = Number(offset - seg.baseOffset);
+      seg.size = cut;
+      seg.nextOffset = offset;
+      seg.offsetIndex.truncateToPosition(cut);
+      seg.timeIndex.truncateToOffset(rel);
+      seg.txnIndex.truncateTo(offset);
+      seg.bytesSinceIndexEntry = 0;
+      this.#resetMaxTimestamp(seg);
+      for (const s of removed) await s.delete(0);
+      this.#afterTruncation(offset);
+      await this.#rebuildProducerState();
+    } catch (e) {
+      throw this.#goOffline(e, 'truncation failed');
+    } finally {
+      this.#releaseWriter();
+    }
+  }
+
+  #resetMaxTimestamp(seg: Segment): void {
+    const n = seg.timeIndex.entries;
+    if (n > 0) {
+      seg.maxTimestamp = seg.timeIndex.timestampAt(n - 1);
+      seg.offsetOfMaxTimestamp = seg.baseOffset + BigInt(seg.timeIndex.relativeOffsetAt(n - 1));
+    } else {
+      seg.maxTimestamp = -1n;
+      seg.offsetOfMaxTimestamp = -1n;
+    }
+  }
+
+  #afterTruncation(offset: bigint): void {
+    this.#logEndOffset = offset;
+    this.#nextOffset = offset;
+    if (this.#highWatermark > offset) this.#highWatermark = offset;
+    if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
+    if (this.#logStartOffset > offset) this.#logStartOffset = offset;
+    this.#onCheckpointNeeded?.();
+  }
+
+  async truncateFullyAndStartAt(offset: bigint): Promise<void> {
+    this.#assertUsable();
+    await this.#acquireWriter();
+    try {
+      await this.#sealChain;
+      const old = this.#segments;
+      const seg = await this.#store.create(offset);
+      seg.createdMs = this.#clock();
+      this.#segments = [seg];
+      for (const s of old) await s.delete(0);
+      this.#afterTruncation(offset);
+      this.#logStartOffset = offset;
+      this.#state = new ProducerStateManager();
+      this.#pendingState = new ProducerStateManager();
+      await this.#store.pruneSnapshots(offset + 1n, offset);
+    } catch (e) {
+      throw this.#goOffline(e, 'truncation failed');
+    } finally {
+      this.#releaseWriter();
+    }
+  }
+
+  /** Producer state from the latest snapshot at or below the log end, then the log after it. */
+  async #rebuildProducerState(): Promise<void> {
+    const leo = this.#logEndOffset;
+    await this.#store.pruneSnapshots(0n, leo);
+    const snap = await this.#store.readSnapshot(leo);
+    let state = new ProducerStateManager();
+    let from = this.#logStartOffset;
+    if (snap) {
+      try {
+        state = ProducerStateManager.decodeSnapshot(this.#core, snap.bytes);
+        from = snap.offset;
+      } catch {
+        state = new ProducerStateManager();
+      }
+    }
+    await replayProducerState(this.#core, this.#segments, from, leo, state);
+    this.#state = state;
+    this.#pendingState = state.clone();
+  }
+
+  async deleteRecords(offset: bigint): Promise<bigint> {
+    this.#assertUsable();
+    if (offset < 0n || offset > this.#highWatermark) {
+      throw new StorageError('OFFSET_OUT_OF_RANGE', `cannot delete records before ${offset}: high watermark is ${this.#highWatermark}`);
+    }
+    if (offset > this.#logStartOffset) {
+      this.#logStartOffset = offset;
+      this.#onCheckpointNeeded?.();
+      await this.#deleteSegments(this.#deletablePrefix(() => false));
+    }
+    return this.#logStartOffset;
+  }
+
+  /** Closed segments from the oldest while `extra(seg)` or the log start offset allows. */
+  #deletablePrefix(extra: (seg: Segment, index: number) => boolean): Segment[] {
+    const segs = this.#segments;
+    const out: Segment[] = [];
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i]!;
+      const next = segs[i + 1]!;
+      if (next.baseOffset > this.#highWatermark) break;
+      if (next.baseOffset <= this.#logStartOffset || extra(seg, i)) out.push(seg);
+      else break;
+    }
+    return out;
+  }
+
+  async #deleteSegments(victims: Segment[]): Promise<{ count: number; bytes: number }> {
+    if (victims.length === 0) return { count: 0, bytes: 0 };
+    await this.#sealChain;
+    const set = new Set(victims.filter((s) => this.#segments.includes(s)));
+    victims = [...set];
+    if (victims.length === 0) return { count: 0, bytes: 0 };
+    this.#segments = this.#segments.filter((s) => !set.has(s));
+    const newStart = this.#segments[0]!.baseOffset;
+    if (newStart > this.#logStartOffset) this.#logStartOffset = newStart;
+    this.#onCheckpointNeeded?.();
+    let bytes = 0;
+    for (const s of victims) bytes += s.size;
+    this.#logger.info(
+      { event: 'segments_deleted', topic: this.topic, partition: this.partition, count: victims.length, bytes, logStartOffset: String(this.#logStartOffset) },
+      'deleted old segments',
+    );
+    const delay = this.#config.fileDeleteDelayMs;
+    for (const s of victims) {
+      try {
+        await s.delete(delay);
+      } catch (e) {
+        this.#logger.warn({ event: 'segment_delete_failed', topic: this.topic, partition: this.partition, error: String(e) }, 'could not delete a segment');
+      }
+    }
+    try {
+      await this.#store.pruneSnapshots(this.#segments[0]!.baseOffset);
+    } catch {
+      // stale snapshots are harmless
+    }
+    return { count: victims.length, bytes };
+  }
+
+  async maintenance(nowMs: number = this.#clock()): Promise<MaintenanceReport> {
+    this.#assertUsable();
+    const report: MaintenanceReport = { deletedSegments: 0, deletedBytes: 0, logStartOffset: this.#logStartOffset, flushed: false, compacted: false };
+    const c = this.#config;
+    // flush.ms
+    if (c.flushMs < Number.MAX_SAFE_INTEGER && this.#unflushedMessages > 0 && nowMs - this.#lastFlushMs >= c.flushMs) {
+      await this.flush();
+      report.flushed = true;
+    }
+    if (deletes(c)) {
+      for (const s of this.#segments) await s.loadIndexes();
+      const active = this.#active;
+      const expired = (s: Segment): boolean => c.retentionMs >= 0 && s.size > 0 && nowMs - Number(s.maxTimestamp < 0n ? BigInt(s.createdMs) : s.maxTimestamp) > c.retentionMs;
+      // Everything expired, including the active segment: roll it so that it can go (as Kafka).
+      if (c.retentionMs >= 0 && active.size > 0 && this.#segments.every(expired) && this.#logEndOffset <= this.#highWatermark) {
+        this.#rollRequested = true;
+        await this.#rollNowIfIdle();
+      }
+      let excess = c.retentionBytes >= 0 ? this.size - c.retentionBytes : -1;
+      const victims = this.#deletablePrefix((s) => {
+        if (expired(s)) {
+          excess -= s.size;
+          return true;
+        }
+        if (c.retentionBytes >= 0 && excess - s.size >= 0) {
+          excess -= s.size;
+          return true;
+        }
+        return false;
+      });
+      const r = await this.#deleteSegments(victims);
+      report.deletedSegments = r.count;
+      report.deletedBytes = r.bytes;
+    } else {
+      const r = await this.#deleteSegments(this.#deletablePrefix(() => false));
+      report.deletedSegments = r.count;
+      report.deletedBytes = r.bytes;
+    }
+    if (compacts(c) && this.compactor) {
+      report.compacted = await this.compactor(this, nowMs);
+    }
+    this.#state.expire(nowMs, c.producerIdExpirationMs);
+    this.#pendingState.expire(nowMs, c.producerIdExpirationMs);
+    report.logStartOffset = this.#logStartOffset;
+    return report;
+  }
+
+  /** Set by the engine: the log cleaner for cleanup.policy=compact. */
+  compactor: ((log: Log, nowMs: number) => Promise<boolean>) | null = null;
+
+  async #acquireWriter(): Promise<void> {
+    while (this.#writing || this.#queue.length > 0) await this.#idle();
+    this.#writing = true;
+  }
+
+  async #rollNowIfIdle(): Promise<void> {
+    await this.#acquireWriter();
+    if (!this.#rollRequested || this.#active.size === 0) {
+      this.#releaseWriter();
+      return;
+    }
+    try {
+      await this.#roll(this.#logEndOffset);
+    } catch (e) {
+      this.#goOffline(e, 'segment roll failed');
+    } finally {
+      this.#releaseWriter();
+    }
+  }
+
+  #releaseWriter(): void {
+    this.#writing = false;
+    if (this.#queue.length > 0) {
+      void this.#drain();
+      return;
+    }
+    const w = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  /** Replaces closed segments with compacted ones (the cleaner's commit step). */
+  replaceSegments(old: readonly Segment[], replacement: readonly Segment[]): void {
+    const first = this.#segments.indexOf(old[0]!);
+    if (first < 0 || this.#segments.slice(first, first + old.length).some((s, i) => s !== old[i])) {
+      throw new Error('segments changed during cleaning');
+    }
+    this.#segments = [...this.#segments.slice(0, first), ...replacement, ...this.#segments.slice(first + old.length)];
+  }
+
+  /** Runs `fn` while no append is being written (the writer is held). */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#acquireWriter();
+    try {
+      return await fn();
+    } finally {
+      this.#releaseWriter();
+    }
+  }
+
+  get core(): CoreApi {
+    return this.#core;
+  }
+
+  // ---- flush / close -------------------------------------------------------------------
+
+  async flush(): Promise<void> {
+    this.#assertUsable();
+    await this.#idle();
+    const seg = this.#active;
+    const upTo = this.#logEndOffset;
+    try {
+      await seg.sync();
+      await this.#sealChain;
+    } catch (e) {
+      throw this.#goOffline(e, 'fsync failed');
+    }
+    this.#unflushedMessages = 0;
+    this.#lastFlushMs = this.#clock();
+    if (this.#recoveryPoint < upTo) {
+      this.#recoveryPoint = upTo;
+      this.#onCheckpointNeeded?.();
+    }
+  }
+
+  /** Drains, flushes, persists indexes and a producer snapshot at the log end. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#idle();
+    this.#closed = true;
+    if (this.#offlineError) {
+      for (const s of this.#segments) await s.close().catch(() => undefined);
+      return;
+    }
+    await this.#sealChain;
+    const seg = this.#active;
+    finishTimeIndex(seg);
+    await seg.sync();
+    this.#recoveryPoint = this.#logEndOffset;
+    await this.#store.writeSnapshot(this.#logEndOffset, this.#state.encodeSnapshot(this.#core));
+    await this.#store.pruneSnapshots(this.#segments[0]!.baseOffset);
+    for (const s of this.#segments) await s.close();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+/**
+ * Replays batch headers of [from, to) into `state`, reading and validating segment bytes with the
+ * core (used after truncation and by recovery when no snapshot covers the range).
+ */
+export async function replayProducerState(core: CoreApi, segments: readonly Segment[], from: bigint, to: bigint, state: ProducerStateManager): Promise<void> {
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (seg.nextOffset <= from || seg.baseOffset >= to) continue;
+    let pos = 0;
+    const chunk = 4 * 1024 * 1024;
+    while (pos < seg.size) {
+      const buf = await seg.read(pos, Math.min(chunk, seg.size - pos));
+      const scan = core.validateBatches(buf);
+      for (const d of scan.batches) {
+        if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
+      }
+      if (scan.validBytes === 0) {
+        const f = peekFrame(buf, 0);
+        if (!f || f.size <= buf.length) return; // corrupt: stop (recovery handles corruption)
+        const whole = await seg.read(pos, f.size);
+        const s2 = core.validateBatches(whole);
+        for (const d of s2.batches) if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
+        if (s2.validBytes === 0) return;
+        pos += s2.validBytes;
+        continue;
+      }
+      pos += scan.validBytes;
+    }
+  }
+}
+
+/** Control record type when the core reports it (0 abort, 1 commit), else undefined. */
+export function controlTypeOf(d: BatchDescriptor): number | undefined {
+  if ((d.attributes & Attr.CONTROL) === 0) return undefined;
+  const t = (d as BatchDescriptor & { controlType?: number }).controlType;
+  return typeof t === 'number' && t >= 0 ? t : undefined;
+}

@@ -1,0 +1,76 @@
+// One log segment as the shared Log sees it: bytes of whole batches starting at `baseOffset`, with
+// its sparse offset/time indexes and aborted-transaction index kept in memory. The file engine
+// persists them in Kafka's files; the memory engine keeps them in buffers.
+import type { BatchDescriptor } from '../core/types.js';
+import type { OffsetIndex } from './offset-index.js';
+import type { TimeIndex } from './time-index.js';
+import type { AbortedTxn, TxnIndex } from './txn-index.js';
+
+export interface Segment {
+  readonly baseOffset: bigint;
+  /** Bytes of whole batches written (readable). */
+  size: number;
+  /** Offset after the last batch written; baseOffset while empty. */
+  nextOffset: bigint;
+  /** Largest batch max-timestamp in the segment, -1n while unknown/empty. */
+  maxTimestamp: bigint;
+  /** Last offset of the batch that carried maxTimestamp. */
+  offsetOfMaxTimestamp: bigint;
+  /** Wall-clock creation time, for segment.ms. */
+  createdMs: number;
+  bytesSinceIndexEntry: number;
+  readonly offsetIndex: OffsetIndex;
+  readonly timeIndex: TimeIndex;
+  readonly txnIndex: TxnIndex;
+  /** Loads indexes from disk on first use (closed segments after a clean start). */
+  loadIndexes(): Promise<void>;
+  /** Appends `chunks` (`bytes` in total) at position `size`; the caller then advances `size`. */
+  write(chunks: readonly Uint8Array[], bytes: number): Promise<void>;
+  /** Up to `length` bytes at `position` (fewer at the end). A view: callers must not modify it. */
+  read(position: number, length: number): Promise<Uint8Array>;
+  /** Makes every written byte durable. */
+  sync(): Promise<void>;
+  /** Cuts the data at `position` (indexes are truncated by the caller). */
+  truncate(position: number): Promise<void>;
+  appendTxn(txn: AbortedTxn): Promise<void>;
+  /** No more appends: persist indexes at their exact size and make everything durable. */
+  seal(): Promise<void>;
+  /** Persist indexes and release resources (clean shutdown); the segment may be reopened later. */
+  close(): Promise<void>;
+  /** Removes the segment; waits for reads in flight. */
+  delete(delayMs: number): Promise<void>;
+  /** Reads in flight hold a pin so that deletion waits for them. */
+  pin(): void;
+  unpin(): void;
+}
+
+export interface SegmentStore {
+  create(baseOffset: bigint): Promise<Segment>;
+  writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void>;
+  /** Latest snapshot with offset <= maxOffset, or null. */
+  readSnapshot(maxOffset: bigint): Promise<{ offset: bigint; bytes: Uint8Array } | null>;
+  /** Deletes snapshots with offset < `below`, and those with offset > `above` when given. */
+  pruneSnapshots(below: bigint, above?: bigint): Promise<void>;
+}
+
+/** Adds index entries for a batch written at `position` (Kafka's LogSegment.append rule). */
+export function indexBatch(seg: Segment, d: BatchDescriptor, position: number, indexIntervalBytes: number): void {
+  const lastOffset = d.baseOffset + BigInt(d.lastOffsetDelta);
+  if (d.maxTimestamp > seg.maxTimestamp) {
+    seg.maxTimestamp = d.maxTimestamp;
+    seg.offsetOfMaxTimestamp = lastOffset;
+  }
+  if (seg.bytesSinceIndexEntry > indexIntervalBytes) {
+    seg.offsetIndex.append(Number(lastOffset - seg.baseOffset), position);
+    seg.timeIndex.maybeAppend(seg.maxTimestamp, Number(seg.offsetOfMaxTimestamp - seg.baseOffset));
+    seg.bytesSinceIndexEntry = 0;
+  }
+  seg.bytesSinceIndexEntry += d.size;
+}
+
+/** The final time-index entry of a segment that stops being active. */
+export function finishTimeIndex(seg: Segment): void {
+  if (seg.maxTimestamp >= 0n && seg.offsetOfMaxTimestamp >= seg.baseOffset) {
+    seg.timeIndex.maybeAppend(seg.maxTimestamp, Number(seg.offsetOfMaxTimestamp - seg.baseOffset), true);
+  }
+}
