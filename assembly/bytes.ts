@@ -36,6 +36,19 @@ export function inMemory(ptr: usize, len: usize): bool {
   return <u64>ptr + <u64>len <= top;
 }
 
+/** readVarint with the one-byte case inlined (the common case for lengths and deltas). */
+@inline export function varint(end: usize): i32 {
+  const p = rdPos;
+  if (p < end) {
+    const b = <u32>load<u8>(p);
+    if (b < 0x80) {
+      rdPos = p + 1;
+      return <i32>((b >>> 1) ^ (0 - (b & 1)));
+    }
+  }
+  return readVarint(end);
+}
+
 /** Zigzag varint (Kafka/protobuf sint32) at rdPos; at most 5 bytes, as Kafka's ByteUtils.readVarint. */
 export function readVarint(end: usize): i32 {
   let p = rdPos;

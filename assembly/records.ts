@@ -4,7 +4,7 @@
 //   keyLength varint | key | valueLength varint | value | headersCount varint |
 //   [headerKeyLength varint | headerKey | headerValueLength varint | headerValue]
 // Lengths of -1 mean null (header keys are never null); anything below -1 is rejected.
-import { rdErr, rdPos, readVarint, readVarlong, setCursor, varintSize, varlongSize, writeVarint, writeVarlong } from "./bytes";
+import { rdErr, rdPos, readVarlong, setCursor, varint, varintSize, varlongSize, writeVarint, writeVarlong } from "./bytes";
 import * as L from "./layout";
 import { BAD_ARGUMENT, BAD_RECORD, COUNT_MISMATCH, OK, OUTPUT_FULL } from "./status";
 
@@ -44,35 +44,35 @@ export function walkRecords(
   while (rdPos < end) {
     if (n >= count) return COUNT_MISMATCH;
     const recStart = rdPos;
-    const size = readVarint(end);
+    const size = varint(end);
     if (rdErr) return BAD_RECORD;
     if (size < L.MIN_RECORD_BODY || <usize>size > end - rdPos) return BAD_RECORD;
     const bodyEnd = rdPos + <usize>size;
     const attributes = <i32>load<u8>(rdPos);
     rdPos++;
     const tsDelta = readVarlong(bodyEnd);
-    const offDelta = readVarint(bodyEnd);
-    const keyLen = readVarint(bodyEnd);
+    const offDelta = varint(bodyEnd);
+    const keyLen = varint(bodyEnd);
     if (rdErr) return BAD_RECORD;
     if (offDelta <= prevDelta || offDelta > lastOffsetDelta) return BAD_RECORD;
     prevDelta = offDelta;
     if (keyLen < -1 || (keyLen > 0 && <usize>keyLen > bodyEnd - rdPos)) return BAD_RECORD;
     const keyOff = rdPos;
     if (keyLen > 0) rdPos += <usize>keyLen;
-    const valueLen = readVarint(bodyEnd);
+    const valueLen = varint(bodyEnd);
     if (rdErr) return BAD_RECORD;
     if (valueLen < -1 || (valueLen > 0 && <usize>valueLen > bodyEnd - rdPos)) return BAD_RECORD;
     const valueOff = rdPos;
     if (valueLen > 0) rdPos += <usize>valueLen;
-    const hCount = readVarint(bodyEnd);
+    const hCount = varint(bodyEnd);
     if (rdErr || hCount < 0) return BAD_RECORD;
     const hStart = h;
     for (let i: i32 = 0; i < hCount; i++) {
-      const hkLen = readVarint(bodyEnd);
+      const hkLen = varint(bodyEnd);
       if (rdErr || hkLen < 0 || <usize>hkLen > bodyEnd - rdPos) return BAD_RECORD;
       const hkOff = rdPos;
       rdPos += <usize>hkLen;
-      const hvLen = readVarint(bodyEnd);
+      const hvLen = varint(bodyEnd);
       if (rdErr || hvLen < -1 || (hvLen > 0 && <usize>hvLen > bodyEnd - rdPos)) return BAD_RECORD;
       const hvOff = rdPos;
       if (hvLen > 0) rdPos += <usize>hvLen;
