@@ -10,7 +10,7 @@
 // size and rewinds offset assignment and producer state, so the partition stays usable. A failed
 // fsync (data state unknown) or a failed cut takes the partition offline: every later call throws
 // KAFKA_STORAGE_ERROR until the broker reopens it (which runs recovery).
-import type { BatchDescriptor, CoreApi } from '../core/types.js';
+import type { BatchDescriptor, Core } from '../core/types.js';
 import { Attr, BatchStatus } from '../core/types.js';
 import { compacts, deletes, resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError, ioError } from './errors.js';
@@ -55,7 +55,7 @@ export interface LogInit {
   topic: string;
   partition: number;
   config: LogConfig;
-  core: CoreApi;
+  core: Core;
   store: SegmentStore;
   segments: Segment[];
   logStartOffset: bigint;
@@ -72,7 +72,7 @@ export class Log implements PartitionLog {
   readonly partition: number;
   leaderEpoch = 0;
   #config: LogConfig;
-  readonly #core: CoreApi;
+  readonly #core: Core;
   readonly #store: SegmentStore;
   readonly #logger: StorageLogger;
   readonly #clock: () => number;
@@ -218,7 +218,14 @@ export class Log implements PartitionLog {
   #appendSync(records: Uint8Array, options: AppendOptions): Promise<AppendResult> {
     this.#assertUsable();
     if (!(records instanceof Uint8Array) || records.length === 0) throw new StorageError('INVALID_RECORD', 'empty record set');
-    const scan = this.#core.validateBatches(records);
+    const origin: AppendOrigin = options.origin ?? 'client';
+    const epoch = options.leaderEpoch ?? this.leaderEpoch;
+    // One core call validates (Kafka's producer rules) and, for a leader, assigns offsets in place
+    // (the CRC does not cover baseOffset/partitionLeaderEpoch).
+    const scan = this.#core.validateBatches(
+      records,
+      origin === 'replication' ? { strict: true } : { strict: true, assign: { baseOffset: this.#nextOffset, leaderEpoch: epoch } },
+    );
     if (scan.status !== BatchStatus.OK) {
       throw new StorageError(scan.status === BatchStatus.BAD_MAGIC ? 'INVALID_RECORD' : 'CORRUPT_MESSAGE', `batch rejected by the core: ${statusName(scan.status)} at byte ${scan.errorPosition}`, {
         details: { status: statusName(scan.status), position: scan.errorPosition },
@@ -226,7 +233,6 @@ export class Log implements PartitionLog {
     }
     const batches = scan.batches;
     if (batches.length === 0) throw new StorageError('INVALID_RECORD', 'no batch in record set');
-    const origin: AppendOrigin = options.origin ?? 'client';
     let recordCount = 0;
     for (const d of batches) {
       if (d.size > this.#config.maxMessageBytes) {
@@ -255,21 +261,25 @@ export class Log implements PartitionLog {
     } else {
       for (const d of batches) this.#pendingState.check(d, origin);
     }
-    // Offsets: patched into the caller's bytes (the CRC does not cover baseOffset/leader epoch).
-    const epoch = options.leaderEpoch ?? this.leaderEpoch;
     let next = this.#nextOffset;
     const firstOffset = origin === 'replication' ? batches[0]!.baseOffset : next;
     for (const d of batches) {
-      if (origin === 'replication') {
-        if (d.baseOffset < next) throw new StorageError('INVALID_RECORD', `replicated batch at ${d.baseOffset} is below the log end ${next}`);
-      } else {
-        this.#core.setBaseOffset(records, d.position, next, epoch);
-        d.baseOffset = next;
-        d.partitionLeaderEpoch = epoch;
+      if (origin === 'replication' && d.baseOffset < next) {
+        throw new StorageError('INVALID_RECORD', `replicated batch at ${d.baseOffset} is below the log end ${next}`);
       }
       next = d.baseOffset + BigInt(d.lastOffsetDelta) + 1n;
     }
-    for (const d of batches) this.#pendingState.apply(d, options.controlType);
+    let logAppendTime = -1n;
+    if (this.#config.timestampType === 'LogAppendTime' && origin !== 'replication') {
+      // Broker time into every batch (attributes and maxTimestamp change: the core redoes the CRCs).
+      logAppendTime = BigInt(this.#clock());
+      this.#core.setMaxTimestamp(records, logAppendTime, true);
+      for (const d of batches) {
+        d.maxTimestamp = logAppendTime;
+        d.attributes |= Attr.TIMESTAMP_TYPE_LOG_APPEND;
+      }
+    }
+    for (const d of batches) this.#pendingState.apply(d, options.controlType ?? controlTypeOf(d));
     this.#nextOffset = next;
 
     let resolve!: (r: AppendResult) => void;
@@ -286,7 +296,7 @@ export class Log implements PartitionLog {
       recordCount,
       sync: options.sync === true || this.#config.fsyncPerAppend,
       controlType: options.controlType,
-      result: { baseOffset: firstOffset, lastOffset: next - 1n, logAppendTime: -1n, logStartOffset: 0n, recordCount, duplicate: false },
+      result: { baseOffset: firstOffset, lastOffset: next - 1n, logAppendTime, logStartOffset: 0n, recordCount, duplicate: false },
       resolve,
       reject,
       promise,
@@ -360,7 +370,7 @@ export class Log implements PartitionLog {
         for (const p of group) {
           for (const d of p.batches) {
             indexBatch(seg, d, pos + d.position, this.#config.indexIntervalBytes);
-            const done = this.#state.apply(d, p.controlType);
+            const done = this.#state.apply(d, p.controlType ?? controlTypeOf(d));
             if (done && done.isAborted) {
               const lso = this.#state.firstUndecidedOffset();
               aborted.push({ producerId: done.producerId, firstOffset: done.firstOffset, lastOffset: done.lastOffset, lastStableOffset: lso >= 0n ? lso : done.lastOffset + 1n });
@@ -516,7 +526,7 @@ export class Log implements PartitionLog {
   async #locate(seg: Segment, target: bigint, end: number, chunk: number): Promise<{ buf: Uint8Array; bufStart: number; at: number } | null> {
     await seg.loadIndexes();
     const rel = target - seg.baseOffset;
-    let start = rel > 0n ? seg.offsetIndex.lookup(this.#core, Number(rel)) : 0;
+    let start = rel > 0n ? seg.offsetIndex.lookup(Number(rel)) : 0;
     while (start < end) {
       const buf = await seg.read(start, Math.min(end - start, chunk));
       let p = 0;
@@ -629,8 +639,8 @@ export class Log implements PartitionLog {
 
   async #findByTimestamp(seg: Segment, ts: bigint): Promise<OffsetAndTimestamp | null> {
     // Entries with timestamp < ts cover offsets whose records are all older: start after them.
-    const rel = seg.timeIndex.lookup(this.#core, ts - 1n);
-    let start = rel >= 0 ? seg.offsetIndex.lookup(this.#core, rel) : 0;
+    const rel = seg.timeIndex.lookup(ts - 1n);
+    let start = rel >= 0 ? seg.offsetIndex.lookup(rel) : 0;
     const end = seg.size;
     const chunk = 65536 + this.#config.indexIntervalBytes;
     while (start < end) {
@@ -942,7 +952,7 @@ export class Log implements PartitionLog {
     }
   }
 
-  get core(): CoreApi {
+  get core(): Core {
     return this.#core;
   }
 
@@ -995,7 +1005,7 @@ export class Log implements PartitionLog {
  * Replays batch headers of [from, to) into `state`, reading and validating segment bytes with the
  * core (used after truncation and by recovery when no snapshot covers the range).
  */
-export async function replayProducerState(core: CoreApi, segments: readonly Segment[], from: bigint, to: bigint, state: ProducerStateManager): Promise<void> {
+export async function replayProducerState(core: Core, segments: readonly Segment[], from: bigint, to: bigint, state: ProducerStateManager): Promise<void> {
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i]!;
     if (seg.nextOffset <= from || seg.baseOffset >= to) continue;

@@ -13,104 +13,100 @@
 // to `entries * 8` when the segment is rolled or the log is closed; a zero entry after the first one
 // therefore marks the end of valid entries in an untrimmed file. Lookups ("largest entry whose
 // relative offset is <= target") run in the WASM core over these bytes.
-import type { CoreApi } from '../core/types.js';
+import type { Core, OffsetIndex as CoreOffsetIndex } from '../core/types.js';
 
 export const OFFSET_ENTRY_SIZE = 8;
 
+/** A segment's offset index, held in the WASM core's memory in its on-disk form. */
 export class OffsetIndex {
-  #buf: Buffer;
-  #entries = 0;
-  readonly maxEntries: number;
+  readonly #ix: CoreOffsetIndex;
 
-  constructor(maxBytes: number, initial?: Uint8Array) {
-    this.maxEntries = Math.floor(maxBytes / OFFSET_ENTRY_SIZE);
-    const cap = Math.max(64, Math.min(this.maxEntries * OFFSET_ENTRY_SIZE, initial ? initial.length : 4096));
-    this.#buf = Buffer.alloc(cap);
-    if (initial) {
-      const n = Math.min(this.maxEntries, Math.floor(initial.length / OFFSET_ENTRY_SIZE));
-      this.#buf.set(initial.subarray(0, n * OFFSET_ENTRY_SIZE));
-      this.#entries = n;
-    }
+  constructor(core: Core, maxBytes: number, initial?: Uint8Array) {
+    this.#ix = core.openOffsetIndex({ maxBytes, bytes: initial });
   }
 
   get entries(): number {
-    return this.#entries;
+    return this.#ix.entries;
+  }
+
+  get maxEntries(): number {
+    return this.#ix.maxEntries;
   }
 
   get isFull(): boolean {
-    return this.#entries >= this.maxEntries;
+    return this.#ix.isFull;
   }
 
-  /** The valid bytes, exactly as they belong on disk. */
-  bytes(): Buffer {
-    return this.#buf.subarray(0, this.#entries * OFFSET_ENTRY_SIZE);
-  }
-
-  relativeOffsetAt(slot: number): number {
-    return this.#buf.readUInt32BE(slot * OFFSET_ENTRY_SIZE);
+  /** A copy of the valid bytes, exactly as they belong on disk. */
+  bytes(): Uint8Array {
+    return this.#ix.bytes();
   }
 
   positionAt(slot: number): number {
-    return this.#buf.readUInt32BE(slot * OFFSET_ENTRY_SIZE + 4);
+    return this.#ix.entry(slot).position;
+  }
+
+  relativeOffsetAt(slot: number): number {
+    return this.#ix.entry(slot).relativeOffset;
   }
 
   lastRelativeOffset(): number {
-    return this.#entries === 0 ? -1 : this.relativeOffsetAt(this.#entries - 1);
+    const n = this.#ix.entries;
+    return n === 0 ? -1 : this.#ix.entry(n - 1).relativeOffset;
   }
 
+  /** Appends unless full or out of order (Kafka never indexes a batch twice). */
   append(relativeOffset: number, position: number): void {
-    if (this.isFull) return;
-    if (this.#entries > 0 && (relativeOffset <= this.lastRelativeOffset() || position <= this.positionAt(this.#entries - 1))) return;
-    const at = this.#entries * OFFSET_ENTRY_SIZE;
-    if (at + OFFSET_ENTRY_SIZE > this.#buf.length) {
-      const grown = Buffer.alloc(Math.min(this.maxEntries * OFFSET_ENTRY_SIZE, this.#buf.length * 2));
-      grown.set(this.#buf);
-      this.#buf = grown;
+    const n = this.#ix.entries;
+    if (this.#ix.isFull) return;
+    if (n > 0) {
+      const last = this.#ix.entry(n - 1);
+      if (relativeOffset <= last.relativeOffset || position <= last.position) return;
     }
-    this.#buf.writeUInt32BE(relativeOffset >>> 0, at);
-    this.#buf.writeUInt32BE(position >>> 0, at + 4);
-    this.#entries++;
+    this.#ix.append(relativeOffset, position);
   }
 
   /** Position to start scanning from for `relativeOffset` (0 when no entry is <= it). */
-  lookup(core: CoreApi, relativeOffset: number): number {
-    if (this.#entries === 0 || relativeOffset < 0) return 0;
-    const slot = core.offsetIndexLookup(this.#buf, this.#entries, relativeOffset);
-    return slot < 0 ? 0 : this.positionAt(slot);
+  lookup(relativeOffset: number): number {
+    if (this.#ix.entries === 0 || relativeOffset < 0) return 0;
+    return this.#ix.lookup(relativeOffset)?.position ?? 0;
   }
 
   /** Drops entries whose position is >= `position` (log truncation). */
   truncateToPosition(position: number): void {
-    while (this.#entries > 0 && this.positionAt(this.#entries - 1) >= position) this.#entries--;
+    let n = this.#ix.entries;
+    while (n > 0 && this.#ix.entry(n - 1).position >= position) n--;
+    this.#ix.truncateToEntries(n);
   }
 
   /** Drops entries whose relative offset is >= `relativeOffset`. */
   truncateToOffset(relativeOffset: number): void {
-    while (this.#entries > 0 && this.relativeOffsetAt(this.#entries - 1) >= relativeOffset) this.#entries--;
+    this.#ix.truncateTo(relativeOffset);
   }
 
   clear(): void {
-    this.#entries = 0;
+    this.#ix.truncateToEntries(0);
   }
 
   /**
-   * Number of leading entries that are plausible for a segment of `segmentSize` bytes: strictly
-   * increasing offsets and positions, positions inside the segment. Entries past the first bad one
-   * (typically the zero tail of a preallocated file) are not counted.
+   * Keeps the leading entries that are sound for a segment of `segmentSize` bytes holding relative
+   * offsets up to `maxRelativeOffset`: ordered (checked by the core), positions inside the segment.
+   * Returns true when every loaded entry was sound.
    */
-  static validPrefix(bytes: Uint8Array, segmentSize: number): { entries: number; clean: boolean } {
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const n = Math.floor(bytes.length / OFFSET_ENTRY_SIZE);
-    let prevOff = -1;
-    let prevPos = 0;
-    let i = 0;
-    for (; i < n; i++) {
-      const off = dv.getUint32(i * 8);
-      const pos = dv.getUint32(i * 8 + 4);
-      if (off <= prevOff || pos <= prevPos || pos >= segmentSize) break;
-      prevOff = off;
-      prevPos = pos;
+  keepValidPrefix(segmentSize: number, maxRelativeOffset: number): boolean {
+    const total = this.#ix.entries;
+    let n = this.#ix.validEntries();
+    while (n > 0) {
+      const e = this.#ix.entry(n - 1);
+      if (e.position < segmentSize && e.position > 0 && e.relativeOffset <= maxRelativeOffset) break;
+      n--;
     }
-    return { entries: i, clean: i === n && bytes.length % OFFSET_ENTRY_SIZE === 0 };
+    this.#ix.truncateToEntries(n);
+    return n === total;
+  }
+
+  /** Frees the core memory; the index must not be used afterwards. */
+  close(): void {
+    this.#ix.close();
   }
 }

@@ -71,6 +71,6 @@ export function indexBatch(seg: Segment, d: BatchDescriptor, position: number, i
 /** The final time-index entry of a segment that stops being active. */
 export function finishTimeIndex(seg: Segment): void {
   if (seg.maxTimestamp >= 0n && seg.offsetOfMaxTimestamp >= seg.baseOffset) {
-    seg.timeIndex.maybeAppend(seg.maxTimestamp, Number(seg.offsetOfMaxTimestamp - seg.baseOffset), true);
+    seg.timeIndex.maybeAppend(seg.maxTimestamp, Number(seg.offsetOfMaxTimestamp - seg.baseOffset));
   }
 }

@@ -13,7 +13,7 @@
 // point onward is scanned and validated by the WASM core; the log is truncated at the first torn or
 // corrupt batch, later segments are deleted, indexes rebuilt, and the result is reported (structured
 // log line `log_recovered` + OpenReport). Long recoveries log `log_recovery_progress`.
-import type { CoreApi } from '../../core/types.js';
+import type { Core } from '../../core/types.js';
 import {
   CLEAN_SHUTDOWN_MARKER,
   LOG_START_OFFSET_CHECKPOINT,
@@ -43,7 +43,7 @@ import { FileSegment, pad20, type FileSegmentContext } from './segment.js';
 
 export interface FileStorageOptions {
   logDirs: string[];
-  core: CoreApi;
+  core: Core;
   fs?: StorageFs;
   logger?: StorageLogger;
   clock?: () => number;

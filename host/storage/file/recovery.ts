@@ -2,7 +2,7 @@
 // batch with the WASM core (CRC, lengths, magic), check offsets increase, and rebuild the sparse
 // indexes from the core's descriptors. The scan stops at the first torn or corrupt batch; the caller
 // truncates there.
-import type { BatchDescriptor, CoreApi } from '../../core/types.js';
+import type { BatchDescriptor, Core } from '../../core/types.js';
 import { BatchStatus } from '../../core/types.js';
 import { StorageError } from '../errors.js';
 import { frameSize } from '../frame.js';
@@ -28,7 +28,7 @@ export interface SegmentScan {
  */
 export async function scanSegment(
   seg: FileSegment,
-  core: CoreApi,
+  core: Core,
   indexIntervalBytes: number,
   fileSize: number,
   expectedMinOffset: bigint,

@@ -15,7 +15,7 @@
 //
 // Reads come from a small cache of the active segment's tail when they can (tailing consumers),
 // else from the file with one positioned read.
-import type { CoreApi } from '../../core/types.js';
+import type { Core } from '../../core/types.js';
 import { readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
 import { OffsetIndex } from '../offset-index.js';
 import type { Segment } from '../segment.js';
@@ -26,7 +26,7 @@ export const pad20 = (n: bigint): string => n.toString().padStart(20, '0');
 
 export interface FileSegmentContext {
   fs: StorageFs;
-  core: CoreApi;
+  core: Core;
   /** Partition directory. */
   dir: string;
   indexBytes: () => number;
@@ -65,8 +65,8 @@ export class FileSegment implements Segment {
     this.#ctx = ctx;
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.offsetIndex = new OffsetIndex(ctx.indexBytes());
-    this.timeIndex = new TimeIndex(ctx.indexBytes());
+    this.offsetIndex = new OffsetIndex(ctx.core, ctx.indexBytes());
+    this.timeIndex = new TimeIndex(ctx.core, ctx.indexBytes());
     this.#loaded = loaded ? Promise.resolve() : null;
   }
 
@@ -133,18 +133,19 @@ export class FileSegment implements Segment {
     ]);
     const span = this.nextOffset - this.baseOffset;
     const maxRel = span > 0n ? Number(span - 1n) : 0;
-    const oi = idx ? OffsetIndex.validPrefix(idx, this.size) : { entries: 0, clean: this.size === 0 };
-    const ti = tix ? TimeIndex.validPrefix(tix, maxRel) : { entries: 0, clean: this.size === 0 };
-    const lastOk = oi.entries === 0 || new DataView(idx!.buffer, idx!.byteOffset).getUint32((oi.entries - 1) * 8) <= maxRel;
-    if (!idx || !tix || !oi.clean || !ti.clean || !lastOk) {
+    let sound = idx !== null && tix !== null && idx.length % 8 === 0 && tix.length % 12 === 0;
+    if (idx && tix) {
+      this.offsetIndex.close();
+      this.timeIndex.close();
+      this.offsetIndex = new OffsetIndex(this.#ctx.core, this.#ctx.indexBytes(), idx);
+      this.timeIndex = new TimeIndex(this.#ctx.core, this.#ctx.indexBytes(), tix);
+      sound = this.offsetIndex.keepValidPrefix(this.size, maxRel) && this.timeIndex.keepValidPrefix(maxRel) && sound;
+    }
+    if (!sound && this.size > 0) {
       await this.#ctx.rebuildIndexes(this);
-    } else {
-      this.offsetIndex = new OffsetIndex(this.#ctx.indexBytes(), idx.subarray(0, oi.entries * 8));
-      this.timeIndex = new TimeIndex(this.#ctx.indexBytes(), tix.subarray(0, ti.entries * 12));
-      if (this.timeIndex.entries > 0) {
-        this.maxTimestamp = this.timeIndex.lastTimestamp();
-        this.offsetOfMaxTimestamp = this.baseOffset + BigInt(this.timeIndex.lastRelativeOffset());
-      }
+    } else if (this.timeIndex.entries > 0) {
+      this.maxTimestamp = this.timeIndex.lastTimestamp();
+      this.offsetOfMaxTimestamp = this.baseOffset + BigInt(this.timeIndex.lastRelativeOffset());
     }
     this.#applyTxnBytes(txn);
     await this.#fixTxnFile(txn);
@@ -300,6 +301,12 @@ export class FileSegment implements Segment {
       this.#txnFd = -1;
     }
     this.#tail = null;
+    this.#freeIndexes();
+  }
+
+  #freeIndexes(): void {
+    this.offsetIndex.close();
+    this.timeIndex.close();
   }
 
   /** Closes descriptors without writing anything (offline partitions, tests simulating a crash). */
@@ -307,6 +314,7 @@ export class FileSegment implements Segment {
     const { fs } = this.#ctx;
     for (const fd of [this.#logFd, this.#indexFd, this.#timeFd, this.#txnFd]) if (fd >= 0) await fs.close(fd).catch(() => undefined);
     this.#logFd = this.#indexFd = this.#timeFd = this.#txnFd = -1;
+    this.#freeIndexes();
   }
 
   pin(): void {

@@ -1,7 +1,7 @@
 // The memory engine: partition logs whose segments live in buffers. Same Log code, same rules
 // (validation by the core, offsets, segment roll, retention, producer state) as the file engine;
 // nothing survives close(). For embedding kwasm in test suites and for unit tests.
-import type { CoreApi } from '../../core/types.js';
+import type { Core } from '../../core/types.js';
 import { resolveLogConfig, type LogConfig } from '../config.js';
 import { StorageError } from '../errors.js';
 import { Log } from '../log.js';
@@ -10,7 +10,7 @@ import { silentLogger, type OpenReport, type PartitionLog, type Storage, type St
 import { MemorySegmentStore } from './segment.js';
 
 export interface MemoryStorageOptions {
-  core: CoreApi;
+  core: Core;
   defaultConfig?: Partial<LogConfig>;
   logger?: StorageLogger;
   clock?: () => number;
@@ -38,7 +38,7 @@ export class MemoryStorage implements Storage {
     if (this.#logs.has(k)) throw new StorageError('TOPIC_ALREADY_EXISTS', `partition ${topic}-${partition} exists`);
     const cfg = resolveLogConfig({ ...(this.#opts.defaultConfig ?? {}), ...(config ?? {}) });
     let log: Log | undefined;
-    const store = new MemorySegmentStore(() => log?.config.segmentIndexBytes ?? cfg.segmentIndexBytes);
+    const store = new MemorySegmentStore(this.#opts.core, () => log?.config.segmentIndexBytes ?? cfg.segmentIndexBytes);
     const clock = this.#opts.clock ?? Date.now;
     const first = await store.create(0n);
     first.createdMs = clock();

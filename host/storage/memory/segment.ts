@@ -1,6 +1,7 @@
 // A segment held in memory: the same bytes a .log file would hold, in a growable buffer. Reads
 // return views; a buffer region once written is never overwritten in place (growth and truncation
 // allocate a new buffer), so views handed out stay valid.
+import type { Core } from '../../core/types.js';
 import { OffsetIndex } from '../offset-index.js';
 import type { Segment, SegmentStore } from '../segment.js';
 import { TimeIndex } from '../time-index.js';
@@ -19,11 +20,11 @@ export class MemorySegment implements Segment {
   readonly txnIndex = new TxnIndex();
   #buf: Buffer = Buffer.alloc(0);
 
-  constructor(baseOffset: bigint, indexBytes: number) {
+  constructor(core: Core, baseOffset: bigint, indexBytes: number) {
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.offsetIndex = new OffsetIndex(indexBytes);
-    this.timeIndex = new TimeIndex(indexBytes);
+    this.offsetIndex = new OffsetIndex(core, indexBytes);
+    this.timeIndex = new TimeIndex(core, indexBytes);
   }
 
   async loadIndexes(): Promise<void> {}
@@ -59,10 +60,16 @@ export class MemorySegment implements Segment {
   }
 
   async seal(): Promise<void> {}
-  async close(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.offsetIndex.close();
+    this.timeIndex.close();
+  }
 
   async delete(): Promise<void> {
     this.#buf = Buffer.alloc(0);
+    this.offsetIndex.close();
+    this.timeIndex.close();
   }
 
   pin(): void {}
@@ -72,13 +79,15 @@ export class MemorySegment implements Segment {
 export class MemorySegmentStore implements SegmentStore {
   readonly #snapshots = new Map<bigint, Uint8Array>();
   readonly #indexBytes: () => number;
+  readonly #core: Core;
 
-  constructor(indexBytes: () => number) {
+  constructor(core: Core, indexBytes: () => number) {
+    this.#core = core;
     this.#indexBytes = indexBytes;
   }
 
   async create(baseOffset: bigint): Promise<MemorySegment> {
-    return new MemorySegment(baseOffset, this.#indexBytes());
+    return new MemorySegment(this.#core, baseOffset, this.#indexBytes());
   }
 
   async writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void> {
