@@ -1,56 +1,61 @@
 // CRC32C (Castagnoli, reflected polynomial 0x82F63B78) over a region of linear memory.
 //
-// Design (figures: `npx tsx bench/crc32c.ts`, Node 20 / V8 11.3, AMD EPYC Zen 4, 2 shared cores,
-// GB/s, medians; noisy, so compare within one run):
+// Figures: GB/s, Node 20.20 (V8 11.3), AMD EPYC Zen 4 VM, 2 cores shared with other work, medians;
+// noisy, so compare within one run. Final numbers: `npx tsx bench/crc32c.ts`.
 //
-//   variant (same run)                          100 B   1 KiB   16 KiB   1 MiB
-//   byte-wise table                              0.42    0.45    0.46     0.46
-//   slicing-by-16, XOR chain as written          1.72    2.23    2.32     2.30
-//   slicing-by-16, balanced XOR tree             2.18    2.94    3.03     3.02
-//   SIMD lanes, 16 vectors per block             2.12    3.68    4.57     4.69
-//   SIMD lanes, 64 vectors per block             2.13    2.92    5.12     5.42
-//   SIMD lanes, 64 + short first block (kept)     see bench/crc32c.ts
-//   @node-rs/crc32 (native, SSE4.2 crc32)        0.80    3.53    5.83     6.15
+//   variant (experiments, one run)               100 B   1 KiB   16 KiB   1 MiB
+//   byte-wise table                               0.42    0.45    0.46     0.46
+//   slicing-by-16, XOR chain as written           1.72    2.23    2.32     2.30
+//   slicing-by-16, balanced XOR tree (kept)       2.18    2.94    3.03     3.02
+//   SIMD lanes, K = 16 vectors per block          2.12    3.68    4.57     4.69
+//   SIMD lanes, K = 64 (scalar below 1 block)     2.13    2.92    5.12     5.42
+//   @node-rs/crc32 (native, SSE4.2 crc32)         0.80    3.53    5.83     6.15
+//   kept: K = 64, short first block, SIMD >= 48 B 2.6-2.8   5.0     5.2      5.3   (vs native 0.8/3.7/5.8/6.1)
 //
-// 1. Scalar: slicing-by-16 (16 tables of 256 u32, 16 KiB). Two things matter in WebAssembly:
-//    indices are extracted already scaled (`(w >>> 6) & 0x3fc`, one shift and one mask, table
-//    offset in the load's immediate), and the 16 loads are XORed as a tree where the 12 that do
-//    not depend on the running CRC are combined first. Written as one chain, V8 keeps Binaryen's
-//    left-to-right order and the loop is bound by a 16-XOR dependency chain (2.3 GB/s); as a tree
-//    the carried path is ~10 cycles per 16 bytes (3.0 GB/s). Loading the 12 independent bytes
-//    with load<u8> instead of shifting words was no faster. Unrolling by two was slower (spills).
-//    Tails: 8 and 4 bytes with the same tables (slicing-by-8 / -4), then at most 3 single bytes.
+// 1. Scalar (< SIMD_MIN bytes, and tails): slicing-by-16, 16 tables of 256 u32 (16 KiB). What
+//    matters in WebAssembly: indices come out already scaled (`(w >>> 6) & 0x3fc`: one shift, one
+//    mask; the table offset rides in the load's immediate), and the 16 loads are XORed as a tree
+//    whose 12 CRC-independent loads are combined first. As one left-to-right chain (how Binaryen
+//    and V8 keep it) the loop waits on a 16-XOR dependency chain: 2.3 GB/s; as a tree, 3.0.
+//    Then 8 and 4 bytes with the same tables (slicing-by-8 / -4) and at most 3 single bytes.
 //
-// 2. SIMD (>= SIMD_MIN bytes): 16 byte lanes, lane i owns bytes i, i+16, i+32, ... Each lane
-//    keeps r_i = (its bytes as a polynomial in x^128) mod P, byte-sliced across four v128
-//    (s0..s3 hold byte 0..3 of every lane's r_i). Appending a vector multiplies every r_i by x^128
-//    and XORs the new byte into byte 3, so a block of K vectors is
-//      r' = r * x^(128K)  ^  sum_{t<K-1} v_t * x^(128(K-1-t))  ^  v_{K-1}   (all mod P)
-//    Each product is a linear map of the lane's bits, computed 16 lanes at a time with
-//    i8x16.swizzle used as a 16-entry table: one swizzle per (input nibble, output byte), so a
-//    data vector costs 8 swizzles and the state 32 per block. At the end the lanes fold into a
-//    19-byte residue R = sum r_i * x^(8(15-i)) whose plain CRC is the CRC of the whole region,
-//    finished with the slicing tables. The first block is the short one (N mod K vectors) and
-//    starts from a zero state, so any length is one short block + whole blocks and no state
-//    table is needed for it. K = 64: the state costs 32 swizzles per 63*8 data swizzles (6%);
-//    tables 63*128 + 512 bytes. No lane combine via "shift over zeros" is needed at all.
-//    Why not more: V8 lowers each i8x16.swizzle to paddusb (out-of-range rule, mask loaded from
-//    an external reference) + pshufb, so a swizzle is ~3 loads and ~3 vector ops; the loop runs
-//    ~11 cycles per 16 bytes, near the 3 loads/cycle limit. i8x16.relaxed_swizzle (bare pshufb)
-//    would remove the paddusb but is not enabled by default before V8 11.4 (Node 22).
+// 2. SIMD lanes (>= SIMD_MIN bytes): 16 byte lanes; lane i owns bytes i, i+16, i+32, ... and keeps
+//    r_i = (its bytes as a polynomial in x^128) mod P, byte-sliced over four v128 (a0..a3 hold
+//    byte 0..3 of every lane's r_i). Appending a vector multiplies each r_i by x^128 and XORs the
+//    new byte into byte 3, so a block of K vectors v_0..v_{K-1} does
+//      r' = r * x^(128K)  ^  sum_{t<K-1} v_t * x^(128(K-1-t))  ^  v_{K-1}        (mod P)
+//    Each product is linear in the lane's bits and is computed 16 lanes at a time with
+//    i8x16.swizzle as a 16-entry table: one swizzle per (input nibble, output byte), i.e. 8 per
+//    data vector and 32 for the state once per block. That is the floor for nibble tables: every
+//    input bit reaches 32 output bits and a swizzle lane maps 4 bits to 8. At the end the lanes
+//    fold into a 19-byte residue R = sum r_i * x^(8(15-i)) whose plain CRC (slicing tables) is the
+//    CRC of the region: the 16 lanes are 16 independent streams that need no "shift over zeros".
+//    The first block is the short one (N mod K vectors) and starts from a zero state, so any
+//    length is one short block plus whole blocks and only x^(128K) needs a state table.
+//    K = 64: state work is 32 swizzles per 504 data swizzles; K = 32/64/128 measured 4.80/5.06/5.13
+//    at 1 MiB; 128 would double the data tables to 16 KiB for 1.5%.
+//    The ceiling: V8 lowers i8x16.swizzle to paddusb (indices > 15 must give 0; the 0x70 mask is
+//    loaded through an external reference) + pshufb, so each swizzle costs ~3 loads and 3 vector
+//    ops and the loop runs ~11 cycles per 16 bytes, at the load-port limit. i8x16.relaxed_swizzle
+//    (bare pshufb) would drop the paddusb, but is off by default before V8 11.4 (Node 22), and one
+//    .wasm must run everywhere.
 //
-// Tried and dropped (same-run figures):
-//  - Scalar streams combined at the end, or a scalar stream interleaved with the SIMD loop:
-//    the SIMD loop already saturates the load ports; hybrid 64+1 fell to 2.5-3.6 GB/s at 1 MiB.
-//  - 32 lanes (two vectors per step sharing each table load): 4.7 GB/s vs 5.4, register spills.
+// Tried and dropped (same-run figures at 1 MiB unless said):
+//  - Independent scalar streams (halves / thirds interleaved, before any combine cost): 2.7 vs
+//    3.0 single stream; the tree-ordered loop is bound by instruction count, not latency.
+//  - A scalar stream interleaved into the SIMD loop (hybrid, combined at the end): 2.5-3.6 vs 5.4;
+//    both compete for the same load ports.
+//  - 32 lanes (two vectors per step sharing each table load): 4.7 vs 5.4, register spills.
 //  - Fully unrolled blocks: Binaryen sinks the four accumulator chains apart, every nibble vector
-//    stays live, V8 spills: 2.9 GB/s vs 4.6 for the same K as a loop.
-//  - A nibble-table "fold" of a 128-bit accumulator (clmul-style) costs 32 lookups per 16 bytes
-//    instead of 8: lanes are the cheap formulation without carry-less multiply.
+//    stays live and V8 spills: 2.9 vs 4.6 for the same K as a loop.
+//  - A clmul-style fold of a 128-bit accumulator with nibble tables: 32 lookups per 16 bytes
+//    instead of 8 (not built). Byte loads instead of shifts for the scalar's 12 independent bytes:
+//    no faster. Unrolling the scalar loop by two: slower (spills).
+//  Tables are computed by the start function (~0.2 ms per instantiation), never per call.
 
 const POLY: u32 = 0x82f63b78;
 
-/** Bytes at and above which the SIMD lanes are used. */
+/** Bytes at and above which the SIMD lanes are used (measured crossover with the scalar path). */
 const SIMD_MIN: usize = 48;
 /** Vectors per SIMD block. */
 const K: u32 = 64;
