@@ -80,6 +80,8 @@ export interface FieldSchema {
 
 export interface StructSchema {
   readonly name: string;
+  /** The struct can occur in flexible versions, so it has `unknownTaggedFields`. */
+  readonly taggedFields: boolean;
   readonly fields: readonly FieldSchema[];
 }
 

@@ -101,6 +101,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AddOffsetsToTxnRequest: {
       name: 'AddOffsetsToTxnRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

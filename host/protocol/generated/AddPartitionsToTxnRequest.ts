@@ -298,6 +298,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AddPartitionsToTxnRequest: {
       name: 'AddPartitionsToTxnRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactions', type: 'array', element: 'struct', struct: 'AddPartitionsToTxnTransaction', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'v3AndBelowTransactionalId', type: 'string', versions: [0, 3], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -308,6 +309,7 @@ export const schema: $.MessageSchema = {
     },
     AddPartitionsToTxnTransaction: {
       name: 'AddPartitionsToTxnTransaction',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'producerId', type: 'int64', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
@@ -318,6 +320,7 @@ export const schema: $.MessageSchema = {
     },
     AddPartitionsToTxnTopic: {
       name: 'AddPartitionsToTxnTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -304,6 +304,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AddPartitionsToTxnResponse: {
       name: 'AddPartitionsToTxnResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [4, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -313,6 +314,7 @@ export const schema: $.MessageSchema = {
     },
     AddPartitionsToTxnResult: {
       name: 'AddPartitionsToTxnResult',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'topicResults', type: 'array', element: 'struct', struct: 'AddPartitionsToTxnTopicResult', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -320,6 +322,7 @@ export const schema: $.MessageSchema = {
     },
     AddPartitionsToTxnTopicResult: {
       name: 'AddPartitionsToTxnTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'resultsByPartition', type: 'array', element: 'struct', struct: 'AddPartitionsToTxnPartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -327,6 +330,7 @@ export const schema: $.MessageSchema = {
     },
     AddPartitionsToTxnPartitionResult: {
       name: 'AddPartitionsToTxnPartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'partitionErrorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -185,6 +185,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AddRaftVoterRequest: {
       name: 'AddRaftVoterRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -195,6 +196,7 @@ export const schema: $.MessageSchema = {
     },
     Listener: {
       name: 'Listener',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -74,6 +74,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AllocateProducerIdsRequest: {
       name: 'AllocateProducerIdsRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },

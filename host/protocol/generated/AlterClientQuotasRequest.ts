@@ -287,6 +287,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterClientQuotasRequest: {
       name: 'AlterClientQuotasRequest',
+      taggedFields: true,
       fields: [
         { name: 'entries', type: 'array', element: 'struct', struct: 'EntryData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'validateOnly', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -294,6 +295,7 @@ export const schema: $.MessageSchema = {
     },
     EntryData: {
       name: 'EntryData',
+      taggedFields: true,
       fields: [
         { name: 'entity', type: 'array', element: 'struct', struct: 'EntityData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'ops', type: 'array', element: 'struct', struct: 'OpData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -301,6 +303,7 @@ export const schema: $.MessageSchema = {
     },
     EntityData: {
       name: 'EntityData',
+      taggedFields: true,
       fields: [
         { name: 'entityType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'entityName', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -308,6 +311,7 @@ export const schema: $.MessageSchema = {
     },
     OpData: {
       name: 'OpData',
+      taggedFields: true,
       fields: [
         { name: 'key', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'value', type: 'float64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -221,6 +221,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterClientQuotasResponse: {
       name: 'AlterClientQuotasResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'entries', type: 'array', element: 'struct', struct: 'EntryData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -228,6 +229,7 @@ export const schema: $.MessageSchema = {
     },
     EntryData: {
       name: 'EntryData',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -236,6 +238,7 @@ export const schema: $.MessageSchema = {
     },
     EntityData: {
       name: 'EntityData',
+      taggedFields: true,
       fields: [
         { name: 'entityType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'entityName', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

@@ -221,6 +221,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterConfigsRequest: {
       name: 'AlterConfigsRequest',
+      taggedFields: true,
       fields: [
         { name: 'resources', type: 'array', element: 'struct', struct: 'AlterConfigsResource', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'validateOnly', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -228,6 +229,7 @@ export const schema: $.MessageSchema = {
     },
     AlterConfigsResource: {
       name: 'AlterConfigsResource',
+      taggedFields: true,
       fields: [
         { name: 'resourceType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'resourceName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
@@ -236,6 +238,7 @@ export const schema: $.MessageSchema = {
     },
     AlterableConfig: {
       name: 'AlterableConfig',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'value', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

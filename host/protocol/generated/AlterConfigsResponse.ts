@@ -167,6 +167,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterConfigsResponse: {
       name: 'AlterConfigsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'responses', type: 'array', element: 'struct', struct: 'AlterConfigsResourceResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -174,6 +175,7 @@ export const schema: $.MessageSchema = {
     },
     AlterConfigsResourceResponse: {
       name: 'AlterConfigsResourceResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

@@ -200,6 +200,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterPartitionReassignmentsRequest: {
       name: 'AlterPartitionReassignmentsRequest',
+      taggedFields: true,
       fields: [
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 60000 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'ReassignableTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -207,6 +208,7 @@ export const schema: $.MessageSchema = {
     },
     ReassignableTopic: {
       name: 'ReassignableTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'ReassignablePartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -214,6 +216,7 @@ export const schema: $.MessageSchema = {
     },
     ReassignablePartition: {
       name: 'ReassignablePartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'replicas', type: 'array', element: 'int32', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },

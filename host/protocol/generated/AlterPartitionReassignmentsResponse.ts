@@ -236,6 +236,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterPartitionReassignmentsResponse: {
       name: 'AlterPartitionReassignmentsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -245,6 +246,7 @@ export const schema: $.MessageSchema = {
     },
     ReassignableTopicResponse: {
       name: 'ReassignableTopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'ReassignablePartitionResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -252,6 +254,7 @@ export const schema: $.MessageSchema = {
     },
     ReassignablePartitionResponse: {
       name: 'ReassignablePartitionResponse',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

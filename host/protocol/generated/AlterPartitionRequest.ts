@@ -351,6 +351,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterPartitionRequest: {
       name: 'AlterPartitionRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },
@@ -359,6 +360,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 1], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -367,6 +369,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -378,6 +381,7 @@ export const schema: $.MessageSchema = {
     },
     BrokerState: {
       name: 'BrokerState',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },

@@ -290,6 +290,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterPartitionResponse: {
       name: 'AlterPartitionResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -298,6 +299,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 1], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -306,6 +308,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -197,12 +197,14 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterReplicaLogDirsRequest: {
       name: 'AlterReplicaLogDirsRequest',
+      taggedFields: true,
       fields: [
         { name: 'dirs', type: 'array', element: 'struct', struct: 'AlterReplicaLogDir', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     AlterReplicaLogDir: {
       name: 'AlterReplicaLogDir',
+      taggedFields: true,
       fields: [
         { name: 'path', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'AlterReplicaLogDirTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -210,6 +212,7 @@ export const schema: $.MessageSchema = {
     },
     AlterReplicaLogDirTopic: {
       name: 'AlterReplicaLogDirTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -207,6 +207,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterReplicaLogDirsResponse: {
       name: 'AlterReplicaLogDirsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'AlterReplicaLogDirTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -214,6 +215,7 @@ export const schema: $.MessageSchema = {
     },
     AlterReplicaLogDirTopicResult: {
       name: 'AlterReplicaLogDirTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'AlterReplicaLogDirPartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -221,6 +223,7 @@ export const schema: $.MessageSchema = {
     },
     AlterReplicaLogDirPartitionResult: {
       name: 'AlterReplicaLogDirPartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -236,6 +236,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterUserScramCredentialsRequest: {
       name: 'AlterUserScramCredentialsRequest',
+      taggedFields: true,
       fields: [
         { name: 'deletions', type: 'array', element: 'struct', struct: 'ScramCredentialDeletion', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'upsertions', type: 'array', element: 'struct', struct: 'ScramCredentialUpsertion', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -243,6 +244,7 @@ export const schema: $.MessageSchema = {
     },
     ScramCredentialDeletion: {
       name: 'ScramCredentialDeletion',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'mechanism', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -250,6 +252,7 @@ export const schema: $.MessageSchema = {
     },
     ScramCredentialUpsertion: {
       name: 'ScramCredentialUpsertion',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'mechanism', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -149,6 +149,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AlterUserScramCredentialsResponse: {
       name: 'AlterUserScramCredentialsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'AlterUserScramCredentialsResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -156,6 +157,7 @@ export const schema: $.MessageSchema = {
     },
     AlterUserScramCredentialsResult: {
       name: 'AlterUserScramCredentialsResult',
+      taggedFields: true,
       fields: [
         { name: 'user', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

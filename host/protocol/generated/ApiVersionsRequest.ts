@@ -79,6 +79,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ApiVersionsRequest: {
       name: 'ApiVersionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'clientSoftwareName', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'clientSoftwareVersion', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: '' },

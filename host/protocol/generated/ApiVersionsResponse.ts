@@ -414,6 +414,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ApiVersionsResponse: {
       name: 'ApiVersionsResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'apiKeys', type: 'array', element: 'struct', struct: 'ApiVersion', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -426,6 +427,7 @@ export const schema: $.MessageSchema = {
     },
     ApiVersion: {
       name: 'ApiVersion',
+      taggedFields: true,
       fields: [
         { name: 'apiKey', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'minVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -434,6 +436,7 @@ export const schema: $.MessageSchema = {
     },
     SupportedFeatureKey: {
       name: 'SupportedFeatureKey',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'minVersion', type: 'int16', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -442,6 +445,7 @@ export const schema: $.MessageSchema = {
     },
     FinalizedFeatureKey: {
       name: 'FinalizedFeatureKey',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'maxVersionLevel', type: 'int16', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -263,6 +263,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AssignReplicasToDirsRequest: {
       name: 'AssignReplicasToDirsRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },
@@ -271,6 +272,7 @@ export const schema: $.MessageSchema = {
     },
     DirectoryData: {
       name: 'DirectoryData',
+      taggedFields: true,
       fields: [
         { name: 'id', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -278,6 +280,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -285,6 +288,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

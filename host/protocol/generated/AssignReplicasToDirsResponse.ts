@@ -275,6 +275,7 @@ export const schema: $.MessageSchema = {
   structs: {
     AssignReplicasToDirsResponse: {
       name: 'AssignReplicasToDirsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -283,6 +284,7 @@ export const schema: $.MessageSchema = {
     },
     DirectoryData: {
       name: 'DirectoryData',
+      taggedFields: true,
       fields: [
         { name: 'id', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -290,6 +292,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -297,6 +300,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -336,6 +336,7 @@ export const schema: $.MessageSchema = {
   structs: {
     BeginQuorumEpochRequest: {
       name: 'BeginQuorumEpochRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
         { name: 'voterId', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },
@@ -345,6 +346,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -352,6 +354,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'voterDirectoryId', type: 'uuid', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -361,6 +364,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderEndpoint: {
       name: 'LeaderEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -141,6 +141,7 @@ export const schema: $.MessageSchema = {
   structs: {
     BrokerHeartbeatRequest: {
       name: 'BrokerHeartbeatRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },

@@ -328,6 +328,7 @@ export const schema: $.MessageSchema = {
   structs: {
     BrokerRegistrationRequest: {
       name: 'BrokerRegistrationRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -342,6 +343,7 @@ export const schema: $.MessageSchema = {
     },
     Listener: {
       name: 'Listener',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -351,6 +353,7 @@ export const schema: $.MessageSchema = {
     },
     Feature: {
       name: 'Feature',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'minSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -74,6 +74,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupDescribeRequest: {
       name: 'ConsumerGroupDescribeRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupIds', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'includeAuthorizedOperations', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },

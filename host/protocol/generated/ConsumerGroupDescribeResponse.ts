@@ -515,6 +515,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupDescribeResponse: {
       name: 'ConsumerGroupDescribeResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'groups', type: 'array', element: 'struct', struct: 'DescribedGroup', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -522,6 +523,7 @@ export const schema: $.MessageSchema = {
     },
     DescribedGroup: {
       name: 'DescribedGroup',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
@@ -536,6 +538,7 @@ export const schema: $.MessageSchema = {
     },
     Member: {
       name: 'Member',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'instanceId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
@@ -551,6 +554,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartitions: {
       name: 'TopicPartitions',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -559,6 +563,7 @@ export const schema: $.MessageSchema = {
     },
     Assignment: {
       name: 'Assignment',
+      taggedFields: true,
       fields: [
         { name: 'topicPartitions', type: 'array', element: 'struct', struct: 'TopicPartitions', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],

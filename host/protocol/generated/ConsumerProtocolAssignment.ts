@@ -99,6 +99,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerProtocolAssignment: {
       name: 'ConsumerProtocolAssignment',
+      taggedFields: false,
       fields: [
         { name: 'assignedPartitions', type: 'array', element: 'struct', struct: 'TopicPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'userData', type: 'bytes', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
@@ -106,6 +107,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartition: {
       name: 'TopicPartition',
+      taggedFields: false,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -141,6 +141,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerProtocolSubscription: {
       name: 'ConsumerProtocolSubscription',
+      taggedFields: false,
       fields: [
         { name: 'topics', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'userData', type: 'bytes', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
@@ -151,6 +152,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartition: {
       name: 'TopicPartition',
+      taggedFields: false,
       fields: [
         { name: 'topic', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -77,6 +77,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ControlledShutdownRequest: {
       name: 'ControlledShutdownRequest',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'brokerEpoch', type: 'int64', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: -1n },

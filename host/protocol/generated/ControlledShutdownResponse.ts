@@ -143,6 +143,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ControlledShutdownResponse: {
       name: 'ControlledShutdownResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'remainingPartitions', type: 'array', element: 'struct', struct: 'RemainingPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -150,6 +151,7 @@ export const schema: $.MessageSchema = {
     },
     RemainingPartition: {
       name: 'RemainingPartition',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },

@@ -272,6 +272,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ControllerRegistrationRequest: {
       name: 'ControllerRegistrationRequest',
+      taggedFields: true,
       fields: [
         { name: 'controllerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'incarnationId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -282,6 +283,7 @@ export const schema: $.MessageSchema = {
     },
     Listener: {
       name: 'Listener',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -291,6 +293,7 @@ export const schema: $.MessageSchema = {
     },
     Feature: {
       name: 'Feature',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'minSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

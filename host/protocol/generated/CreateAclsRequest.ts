@@ -195,12 +195,14 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateAclsRequest: {
       name: 'CreateAclsRequest',
+      taggedFields: true,
       fields: [
         { name: 'creations', type: 'array', element: 'struct', struct: 'AclCreation', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     AclCreation: {
       name: 'AclCreation',
+      taggedFields: true,
       fields: [
         { name: 'resourceType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'resourceName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -143,6 +143,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateAclsResponse: {
       name: 'CreateAclsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'AclCreationResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -150,6 +151,7 @@ export const schema: $.MessageSchema = {
     },
     AclCreationResult: {
       name: 'AclCreationResult',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

@@ -175,6 +175,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateDelegationTokenRequest: {
       name: 'CreateDelegationTokenRequest',
+      taggedFields: true,
       fields: [
         { name: 'ownerPrincipalType', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'ownerPrincipalName', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: false, default: '' },
@@ -184,6 +185,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableRenewers: {
       name: 'CreatableRenewers',
+      taggedFields: true,
       fields: [
         { name: 'principalType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'principalName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -193,6 +193,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateDelegationTokenResponse: {
       name: 'CreateDelegationTokenResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'principalType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -221,6 +221,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreatePartitionsRequest: {
       name: 'CreatePartitionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'CreatePartitionsTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -229,6 +230,7 @@ export const schema: $.MessageSchema = {
     },
     CreatePartitionsTopic: {
       name: 'CreatePartitionsTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'count', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -237,6 +239,7 @@ export const schema: $.MessageSchema = {
     },
     CreatePartitionsAssignment: {
       name: 'CreatePartitionsAssignment',
+      taggedFields: true,
       fields: [
         { name: 'brokerIds', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],

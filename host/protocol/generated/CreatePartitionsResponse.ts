@@ -155,6 +155,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreatePartitionsResponse: {
       name: 'CreatePartitionsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'CreatePartitionsTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -162,6 +163,7 @@ export const schema: $.MessageSchema = {
     },
     CreatePartitionsTopicResult: {
       name: 'CreatePartitionsTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -327,6 +327,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateTopicsRequest: {
       name: 'CreateTopicsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'CreatableTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 60000 },
@@ -335,6 +336,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableTopic: {
       name: 'CreatableTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'numPartitions', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -345,6 +347,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableReplicaAssignment: {
       name: 'CreatableReplicaAssignment',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'brokerIds', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -352,6 +355,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableTopicConfig: {
       name: 'CreatableTopicConfig',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'value', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

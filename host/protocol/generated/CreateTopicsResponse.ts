@@ -342,6 +342,7 @@ export const schema: $.MessageSchema = {
   structs: {
     CreateTopicsResponse: {
       name: 'CreateTopicsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'CreatableTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -349,6 +350,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableTopicResult: {
       name: 'CreatableTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [7, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -362,6 +364,7 @@ export const schema: $.MessageSchema = {
     },
     CreatableTopicConfigs: {
       name: 'CreatableTopicConfigs',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [5, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'value', type: 'string', versions: [5, 32767], nullable: [5, 32767], tagged: null, ignorable: false, default: '' },

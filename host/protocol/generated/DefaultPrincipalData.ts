@@ -86,6 +86,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DefaultPrincipalData: {
       name: 'DefaultPrincipalData',
+      taggedFields: true,
       fields: [
         { name: 'type', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -195,12 +195,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteAclsRequest: {
       name: 'DeleteAclsRequest',
+      taggedFields: true,
       fields: [
         { name: 'filters', type: 'array', element: 'struct', struct: 'DeleteAclsFilter', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     DeleteAclsFilter: {
       name: 'DeleteAclsFilter',
+      taggedFields: true,
       fields: [
         { name: 'resourceTypeFilter', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'resourceNameFilter', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

@@ -309,6 +309,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteAclsResponse: {
       name: 'DeleteAclsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'filterResults', type: 'array', element: 'struct', struct: 'DeleteAclsFilterResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -316,6 +317,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteAclsFilterResult: {
       name: 'DeleteAclsFilterResult',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -324,6 +326,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteAclsMatchingAcl: {
       name: 'DeleteAclsMatchingAcl',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

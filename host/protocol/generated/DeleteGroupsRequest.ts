@@ -65,6 +65,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteGroupsRequest: {
       name: 'DeleteGroupsRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupsNames', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],

@@ -143,6 +143,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteGroupsResponse: {
       name: 'DeleteGroupsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'DeletableGroupResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -150,6 +151,7 @@ export const schema: $.MessageSchema = {
     },
     DeletableGroupResult: {
       name: 'DeletableGroupResult',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

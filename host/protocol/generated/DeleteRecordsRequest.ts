@@ -207,6 +207,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteRecordsRequest: {
       name: 'DeleteRecordsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'DeleteRecordsTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -214,6 +215,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteRecordsTopic: {
       name: 'DeleteRecordsTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'DeleteRecordsPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -221,6 +223,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteRecordsPartition: {
       name: 'DeleteRecordsPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'offset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -219,6 +219,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteRecordsResponse: {
       name: 'DeleteRecordsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'DeleteRecordsTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -226,6 +227,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteRecordsTopicResult: {
       name: 'DeleteRecordsTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'DeleteRecordsPartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -233,6 +235,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteRecordsPartitionResult: {
       name: 'DeleteRecordsPartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'lowWatermark', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

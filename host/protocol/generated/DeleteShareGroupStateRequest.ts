@@ -188,6 +188,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteShareGroupStateRequest: {
       name: 'DeleteShareGroupStateRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'DeleteStateData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -195,6 +196,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteStateData: {
       name: 'DeleteStateData',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -202,6 +204,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

@@ -158,6 +158,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteTopicsRequest: {
       name: 'DeleteTopicsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'DeleteTopicState', versions: [6, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'topicNames', type: 'array', element: 'string', versions: [0, 5], nullable: null, tagged: null, ignorable: true, default: [] },
@@ -166,6 +167,7 @@ export const schema: $.MessageSchema = {
     },
     DeleteTopicState: {
       name: 'DeleteTopicState',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [6, 32767], nullable: [6, 32767], tagged: null, ignorable: false, default: null },
         { name: 'topicId', type: 'uuid', versions: [6, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },

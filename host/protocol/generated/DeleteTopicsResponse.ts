@@ -173,6 +173,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DeleteTopicsResponse: {
       name: 'DeleteTopicsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'responses', type: 'array', element: 'struct', struct: 'DeletableTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -180,6 +181,7 @@ export const schema: $.MessageSchema = {
     },
     DeletableTopicResult: {
       name: 'DeletableTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: [6, 32767], tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [6, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },

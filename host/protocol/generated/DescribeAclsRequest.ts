@@ -141,6 +141,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeAclsRequest: {
       name: 'DescribeAclsRequest',
+      taggedFields: true,
       fields: [
         { name: 'resourceTypeFilter', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'resourceNameFilter', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

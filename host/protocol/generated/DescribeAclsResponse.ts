@@ -285,6 +285,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeAclsResponse: {
       name: 'DescribeAclsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -294,6 +295,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeAclsResource: {
       name: 'DescribeAclsResource',
+      taggedFields: true,
       fields: [
         { name: 'resourceType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'resourceName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -303,6 +305,7 @@ export const schema: $.MessageSchema = {
     },
     AclDescription: {
       name: 'AclDescription',
+      taggedFields: true,
       fields: [
         { name: 'principal', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

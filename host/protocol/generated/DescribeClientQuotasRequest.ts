@@ -155,6 +155,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeClientQuotasRequest: {
       name: 'DescribeClientQuotasRequest',
+      taggedFields: true,
       fields: [
         { name: 'components', type: 'array', element: 'struct', struct: 'ComponentData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'strict', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -162,6 +163,7 @@ export const schema: $.MessageSchema = {
     },
     ComponentData: {
       name: 'ComponentData',
+      taggedFields: true,
       fields: [
         { name: 'entityType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'matchType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -299,6 +299,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeClientQuotasResponse: {
       name: 'DescribeClientQuotasResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -308,6 +309,7 @@ export const schema: $.MessageSchema = {
     },
     EntryData: {
       name: 'EntryData',
+      taggedFields: true,
       fields: [
         { name: 'entity', type: 'array', element: 'struct', struct: 'EntityData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'values', type: 'array', element: 'struct', struct: 'ValueData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -315,6 +317,7 @@ export const schema: $.MessageSchema = {
     },
     EntityData: {
       name: 'EntityData',
+      taggedFields: true,
       fields: [
         { name: 'entityType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'entityName', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -322,6 +325,7 @@ export const schema: $.MessageSchema = {
     },
     ValueData: {
       name: 'ValueData',
+      taggedFields: true,
       fields: [
         { name: 'key', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'value', type: 'float64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -78,6 +78,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeClusterRequest: {
       name: 'DescribeClusterRequest',
+      taggedFields: true,
       fields: [
         { name: 'includeClusterAuthorizedOperations', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },
         { name: 'endpointType', type: 'int8', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 1 },

@@ -237,6 +237,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeClusterResponse: {
       name: 'DescribeClusterResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -250,6 +251,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeClusterBroker: {
       name: 'DescribeClusterBroker',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

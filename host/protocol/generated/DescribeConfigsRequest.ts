@@ -175,6 +175,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeConfigsRequest: {
       name: 'DescribeConfigsRequest',
+      taggedFields: true,
       fields: [
         { name: 'resources', type: 'array', element: 'struct', struct: 'DescribeConfigsResource', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'includeSynonyms', type: 'bool', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -183,6 +184,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeConfigsResource: {
       name: 'DescribeConfigsResource',
+      taggedFields: true,
       fields: [
         { name: 'resourceType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'resourceName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -419,6 +419,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeConfigsResponse: {
       name: 'DescribeConfigsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'results', type: 'array', element: 'struct', struct: 'DescribeConfigsResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -426,6 +427,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeConfigsResult: {
       name: 'DescribeConfigsResult',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -436,6 +438,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeConfigsResourceResult: {
       name: 'DescribeConfigsResourceResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'value', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -450,6 +453,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeConfigsSynonym: {
       name: 'DescribeConfigsSynonym',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'value', type: 'string', versions: [1, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

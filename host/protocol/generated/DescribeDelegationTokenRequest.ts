@@ -131,12 +131,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeDelegationTokenRequest: {
       name: 'DescribeDelegationTokenRequest',
+      taggedFields: true,
       fields: [
         { name: 'owners', type: 'array', element: 'struct', struct: 'DescribeDelegationTokenOwner', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: [] },
       ],
     },
     DescribeDelegationTokenOwner: {
       name: 'DescribeDelegationTokenOwner',
+      taggedFields: true,
       fields: [
         { name: 'principalType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'principalName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

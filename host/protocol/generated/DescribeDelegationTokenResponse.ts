@@ -325,6 +325,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeDelegationTokenResponse: {
       name: 'DescribeDelegationTokenResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'tokens', type: 'array', element: 'struct', struct: 'DescribedDelegationToken', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -333,6 +334,7 @@ export const schema: $.MessageSchema = {
     },
     DescribedDelegationToken: {
       name: 'DescribedDelegationToken',
+      taggedFields: true,
       fields: [
         { name: 'principalType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'principalName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -348,6 +350,7 @@ export const schema: $.MessageSchema = {
     },
     DescribedDelegationTokenRenewer: {
       name: 'DescribedDelegationTokenRenewer',
+      taggedFields: true,
       fields: [
         { name: 'principalType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'principalName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -81,6 +81,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeGroupsRequest: {
       name: 'DescribeGroupsRequest',
+      taggedFields: true,
       fields: [
         { name: 'groups', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'includeAuthorizedOperations', type: 'bool', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: false },

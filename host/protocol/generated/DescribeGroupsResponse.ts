@@ -325,6 +325,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeGroupsResponse: {
       name: 'DescribeGroupsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'groups', type: 'array', element: 'struct', struct: 'DescribedGroup', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -332,6 +333,7 @@ export const schema: $.MessageSchema = {
     },
     DescribedGroup: {
       name: 'DescribedGroup',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -344,6 +346,7 @@ export const schema: $.MessageSchema = {
     },
     DescribedGroupMember: {
       name: 'DescribedGroupMember',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupInstanceId', type: 'string', versions: [4, 32767], nullable: [4, 32767], tagged: null, ignorable: true, default: null },

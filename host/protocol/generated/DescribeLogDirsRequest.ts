@@ -131,12 +131,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeLogDirsRequest: {
       name: 'DescribeLogDirsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'DescribableLogDirTopic', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: [] },
       ],
     },
     DescribableLogDirTopic: {
       name: 'DescribableLogDirTopic',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -351,6 +351,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeLogDirsResponse: {
       name: 'DescribeLogDirsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -359,6 +360,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeLogDirsResult: {
       name: 'DescribeLogDirsResult',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'logDir', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -369,6 +371,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeLogDirsTopic: {
       name: 'DescribeLogDirsTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'DescribeLogDirsPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -376,6 +379,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeLogDirsPartition: {
       name: 'DescribeLogDirsPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionSize', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -125,12 +125,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeProducersRequest: {
       name: 'DescribeProducersRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicRequest', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     TopicRequest: {
       name: 'TopicRequest',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

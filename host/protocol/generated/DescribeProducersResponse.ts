@@ -335,6 +335,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeProducersResponse: {
       name: 'DescribeProducersResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -342,6 +343,7 @@ export const schema: $.MessageSchema = {
     },
     TopicResponse: {
       name: 'TopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -349,6 +351,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionResponse: {
       name: 'PartitionResponse',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -358,6 +361,7 @@ export const schema: $.MessageSchema = {
     },
     ProducerState: {
       name: 'ProducerState',
+      taggedFields: true,
       fields: [
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'producerEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

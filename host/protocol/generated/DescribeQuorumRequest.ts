@@ -176,12 +176,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeQuorumRequest: {
       name: 'DescribeQuorumRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -189,6 +191,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

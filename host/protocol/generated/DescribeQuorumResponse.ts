@@ -549,6 +549,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeQuorumResponse: {
       name: 'DescribeQuorumResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [2, 32767], nullable: [2, 32767], tagged: null, ignorable: true, default: '' },
@@ -558,6 +559,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -565,6 +567,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -578,6 +581,7 @@ export const schema: $.MessageSchema = {
     },
     Node: {
       name: 'Node',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'listeners', type: 'array', element: 'struct', struct: 'Listener', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -585,6 +589,7 @@ export const schema: $.MessageSchema = {
     },
     Listener: {
       name: 'Listener',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -593,6 +598,7 @@ export const schema: $.MessageSchema = {
     },
     ReplicaState: {
       name: 'ReplicaState',
+      taggedFields: true,
       fields: [
         { name: 'replicaId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'replicaDirectoryId', type: 'uuid', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },

@@ -200,6 +200,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeTopicPartitionsRequest: {
       name: 'DescribeTopicPartitionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicRequest', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'responsePartitionLimit', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 2000 },
@@ -208,12 +209,14 @@ export const schema: $.MessageSchema = {
     },
     TopicRequest: {
       name: 'TopicRequest',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
       ],
     },
     Cursor: {
       name: 'Cursor',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -407,6 +407,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeTopicPartitionsResponse: {
       name: 'DescribeTopicPartitionsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'DescribeTopicPartitionsResponseTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -415,6 +416,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeTopicPartitionsResponseTopic: {
       name: 'DescribeTopicPartitionsResponseTopic',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'name', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, mapKey: true, default: '' },
@@ -426,6 +428,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeTopicPartitionsResponsePartition: {
       name: 'DescribeTopicPartitionsResponsePartition',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -440,6 +443,7 @@ export const schema: $.MessageSchema = {
     },
     Cursor: {
       name: 'Cursor',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

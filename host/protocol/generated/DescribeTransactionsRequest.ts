@@ -62,6 +62,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeTransactionsRequest: {
       name: 'DescribeTransactionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactionalIds', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],

@@ -272,6 +272,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeTransactionsResponse: {
       name: 'DescribeTransactionsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'transactionStates', type: 'array', element: 'struct', struct: 'TransactionState', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -279,6 +280,7 @@ export const schema: $.MessageSchema = {
     },
     TransactionState: {
       name: 'TransactionState',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'transactionalId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -292,6 +294,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

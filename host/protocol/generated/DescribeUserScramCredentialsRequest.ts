@@ -113,12 +113,14 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeUserScramCredentialsRequest: {
       name: 'DescribeUserScramCredentialsRequest',
+      taggedFields: true,
       fields: [
         { name: 'users', type: 'array', element: 'struct', struct: 'UserName', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: [] },
       ],
     },
     UserName: {
       name: 'UserName',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

@@ -248,6 +248,7 @@ export const schema: $.MessageSchema = {
   structs: {
     DescribeUserScramCredentialsResponse: {
       name: 'DescribeUserScramCredentialsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -257,6 +258,7 @@ export const schema: $.MessageSchema = {
     },
     DescribeUserScramCredentialsResult: {
       name: 'DescribeUserScramCredentialsResult',
+      taggedFields: true,
       fields: [
         { name: 'user', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -266,6 +268,7 @@ export const schema: $.MessageSchema = {
     },
     CredentialInfo: {
       name: 'CredentialInfo',
+      taggedFields: true,
       fields: [
         { name: 'mechanism', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'iterations', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

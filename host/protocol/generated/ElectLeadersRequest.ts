@@ -159,6 +159,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ElectLeadersRequest: {
       name: 'ElectLeadersRequest',
+      taggedFields: true,
       fields: [
         { name: 'electionType', type: 'int8', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'topicPartitions', type: 'array', element: 'struct', struct: 'TopicPartitions', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: [] },
@@ -167,6 +168,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartitions: {
       name: 'TopicPartitions',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

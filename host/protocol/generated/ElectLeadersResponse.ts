@@ -237,6 +237,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ElectLeadersResponse: {
       name: 'ElectLeadersResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -245,6 +246,7 @@ export const schema: $.MessageSchema = {
     },
     ReplicaElectionResult: {
       name: 'ReplicaElectionResult',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionResult', type: 'array', element: 'struct', struct: 'PartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -252,6 +254,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionResult: {
       name: 'PartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partitionId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

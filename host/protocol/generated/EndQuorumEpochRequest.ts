@@ -399,6 +399,7 @@ export const schema: $.MessageSchema = {
   structs: {
     EndQuorumEpochRequest: {
       name: 'EndQuorumEpochRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -407,6 +408,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -414,6 +416,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -424,6 +427,7 @@ export const schema: $.MessageSchema = {
     },
     ReplicaInfo: {
       name: 'ReplicaInfo',
+      taggedFields: true,
       fields: [
         { name: 'candidateId', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'candidateDirectoryId', type: 'uuid', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -431,6 +435,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderEndpoint: {
       name: 'LeaderEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

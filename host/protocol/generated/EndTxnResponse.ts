@@ -103,6 +103,7 @@ export const schema: $.MessageSchema = {
   structs: {
     EndTxnResponse: {
       name: 'EndTxnResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

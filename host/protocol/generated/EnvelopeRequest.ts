@@ -86,6 +86,7 @@ export const schema: $.MessageSchema = {
   structs: {
     EnvelopeRequest: {
       name: 'EnvelopeRequest',
+      taggedFields: true,
       fields: [
         { name: 'requestData', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },
         { name: 'requestPrincipal', type: 'bytes', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: $.EMPTY_BYTES },

@@ -74,6 +74,7 @@ export const schema: $.MessageSchema = {
   structs: {
     EnvelopeResponse: {
       name: 'EnvelopeResponse',
+      taggedFields: true,
       fields: [
         { name: 'responseData', type: 'bytes', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -77,6 +77,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ExpireDelegationTokenRequest: {
       name: 'ExpireDelegationTokenRequest',
+      taggedFields: true,
       fields: [
         { name: 'hmac', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },
         { name: 'expiryTimePeriodMs', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -631,6 +631,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FetchRequest: {
       name: 'FetchRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [12, 32767], nullable: [12, 32767], tagged: [12, 32767], tag: 0, ignorable: true, default: null },
         { name: 'replicaId', type: 'int32', versions: [0, 14], nullable: null, tagged: null, ignorable: false, default: -1 },
@@ -648,6 +649,7 @@ export const schema: $.MessageSchema = {
     },
     ReplicaState: {
       name: 'ReplicaState',
+      taggedFields: true,
       fields: [
         { name: 'replicaId', type: 'int32', versions: [15, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
         { name: 'replicaEpoch', type: 'int64', versions: [15, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },
@@ -655,6 +657,7 @@ export const schema: $.MessageSchema = {
     },
     FetchTopic: {
       name: 'FetchTopic',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 12], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [13, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -663,6 +666,7 @@ export const schema: $.MessageSchema = {
     },
     FetchPartition: {
       name: 'FetchPartition',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'currentLeaderEpoch', type: 'int32', versions: [9, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },
@@ -675,6 +679,7 @@ export const schema: $.MessageSchema = {
     },
     ForgottenTopic: {
       name: 'ForgottenTopic',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [7, 12], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [13, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },

@@ -820,6 +820,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FetchResponse: {
       name: 'FetchResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [7, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -830,6 +831,7 @@ export const schema: $.MessageSchema = {
     },
     FetchableTopicResponse: {
       name: 'FetchableTopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 12], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'topicId', type: 'uuid', versions: [13, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -838,6 +840,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -854,6 +857,7 @@ export const schema: $.MessageSchema = {
     },
     EpochEndOffset: {
       name: 'EpochEndOffset',
+      taggedFields: true,
       fields: [
         { name: 'epoch', type: 'int32', versions: [12, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
         { name: 'endOffset', type: 'int64', versions: [12, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },
@@ -861,6 +865,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderIdAndEpoch: {
       name: 'LeaderIdAndEpoch',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [12, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
         { name: 'leaderEpoch', type: 'int32', versions: [12, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
@@ -868,6 +873,7 @@ export const schema: $.MessageSchema = {
     },
     SnapshotId: {
       name: 'SnapshotId',
+      taggedFields: true,
       fields: [
         { name: 'endOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1n },
         { name: 'epoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
@@ -875,6 +881,7 @@ export const schema: $.MessageSchema = {
     },
     AbortedTransaction: {
       name: 'AbortedTransaction',
+      taggedFields: true,
       fields: [
         { name: 'producerId', type: 'int64', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'firstOffset', type: 'int64', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
@@ -882,6 +889,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [16, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [16, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -364,6 +364,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FetchSnapshotRequest: {
       name: 'FetchSnapshotRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: [0, 32767], tag: 0, ignorable: false, default: null },
         { name: 'replicaId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
@@ -373,6 +374,7 @@ export const schema: $.MessageSchema = {
     },
     TopicSnapshot: {
       name: 'TopicSnapshot',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionSnapshot', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -380,6 +382,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionSnapshot: {
       name: 'PartitionSnapshot',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'currentLeaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -390,6 +393,7 @@ export const schema: $.MessageSchema = {
     },
     SnapshotId: {
       name: 'SnapshotId',
+      taggedFields: true,
       fields: [
         { name: 'endOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'epoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

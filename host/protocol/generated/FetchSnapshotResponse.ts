@@ -538,6 +538,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FetchSnapshotResponse: {
       name: 'FetchSnapshotResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -547,6 +548,7 @@ export const schema: $.MessageSchema = {
     },
     TopicSnapshot: {
       name: 'TopicSnapshot',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionSnapshot', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -554,6 +556,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionSnapshot: {
       name: 'PartitionSnapshot',
+      taggedFields: true,
       fields: [
         { name: 'index', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -566,6 +569,7 @@ export const schema: $.MessageSchema = {
     },
     SnapshotId: {
       name: 'SnapshotId',
+      taggedFields: true,
       fields: [
         { name: 'endOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'epoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -573,6 +577,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderIdAndEpoch: {
       name: 'LeaderIdAndEpoch',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -580,6 +585,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -101,6 +101,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FindCoordinatorRequest: {
       name: 'FindCoordinatorRequest',
+      taggedFields: true,
       fields: [
         { name: 'key', type: 'string', versions: [0, 3], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'keyType', type: 'int8', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -272,6 +272,7 @@ export const schema: $.MessageSchema = {
   structs: {
     FindCoordinatorResponse: {
       name: 'FindCoordinatorResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 3], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -284,6 +285,7 @@ export const schema: $.MessageSchema = {
     },
     Coordinator: {
       name: 'Coordinator',
+      taggedFields: true,
       fields: [
         { name: 'key', type: 'string', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'nodeId', type: 'int32', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -62,6 +62,7 @@ export const schema: $.MessageSchema = {
   structs: {
     GetTelemetrySubscriptionsRequest: {
       name: 'GetTelemetrySubscriptionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'clientInstanceId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
       ],

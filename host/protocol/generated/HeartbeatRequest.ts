@@ -105,6 +105,7 @@ export const schema: $.MessageSchema = {
   structs: {
     HeartbeatRequest: {
       name: 'HeartbeatRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'generationId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -233,6 +233,7 @@ export const schema: $.MessageSchema = {
   structs: {
     IncrementalAlterConfigsRequest: {
       name: 'IncrementalAlterConfigsRequest',
+      taggedFields: true,
       fields: [
         { name: 'resources', type: 'array', element: 'struct', struct: 'AlterConfigsResource', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'validateOnly', type: 'bool', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -240,6 +241,7 @@ export const schema: $.MessageSchema = {
     },
     AlterConfigsResource: {
       name: 'AlterConfigsResource',
+      taggedFields: true,
       fields: [
         { name: 'resourceType', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'resourceName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
@@ -248,6 +250,7 @@ export const schema: $.MessageSchema = {
     },
     AlterableConfig: {
       name: 'AlterableConfig',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'configOperation', type: 'int8', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },

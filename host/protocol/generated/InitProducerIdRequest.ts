@@ -109,6 +109,7 @@ export const schema: $.MessageSchema = {
   structs: {
     InitProducerIdRequest: {
       name: 'InitProducerIdRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'transactionTimeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

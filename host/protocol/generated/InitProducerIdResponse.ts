@@ -99,6 +99,7 @@ export const schema: $.MessageSchema = {
   structs: {
     InitProducerIdResponse: {
       name: 'InitProducerIdResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

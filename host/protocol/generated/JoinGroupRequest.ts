@@ -223,6 +223,7 @@ export const schema: $.MessageSchema = {
   structs: {
     JoinGroupRequest: {
       name: 'JoinGroupRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'sessionTimeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -236,6 +237,7 @@ export const schema: $.MessageSchema = {
     },
     JoinGroupRequestProtocol: {
       name: 'JoinGroupRequestProtocol',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'metadata', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },

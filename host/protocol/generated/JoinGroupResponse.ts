@@ -249,6 +249,7 @@ export const schema: $.MessageSchema = {
   structs: {
     JoinGroupResponse: {
       name: 'JoinGroupResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -263,6 +264,7 @@ export const schema: $.MessageSchema = {
     },
     JoinGroupResponseMember: {
       name: 'JoinGroupResponseMember',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupInstanceId', type: 'string', versions: [5, 32767], nullable: [5, 32767], tagged: null, ignorable: true, default: null },

@@ -74,6 +74,7 @@ export const schema: $.MessageSchema = {
   structs: {
     KRaftVersionRecord: {
       name: 'KRaftVersionRecord',
+      taggedFields: true,
       fields: [
         { name: 'version', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'kRaftVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

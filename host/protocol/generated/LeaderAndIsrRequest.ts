@@ -523,6 +523,7 @@ export const schema: $.MessageSchema = {
   structs: {
     LeaderAndIsrRequest: {
       name: 'LeaderAndIsrRequest',
+      taggedFields: true,
       fields: [
         { name: 'controllerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'isKRaftController', type: 'bool', versions: [7, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -536,6 +537,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderAndIsrTopicState: {
       name: 'LeaderAndIsrTopicState',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topicId', type: 'uuid', versions: [5, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -544,6 +546,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderAndIsrLiveLeader: {
       name: 'LeaderAndIsrLiveLeader',
+      taggedFields: true,
       fields: [
         { name: 'brokerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'hostName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -552,6 +555,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderAndIsrPartitionState: {
       name: 'LeaderAndIsrPartitionState',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 1], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

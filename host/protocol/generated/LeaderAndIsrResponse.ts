@@ -240,6 +240,7 @@ export const schema: $.MessageSchema = {
   structs: {
     LeaderAndIsrResponse: {
       name: 'LeaderAndIsrResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionErrors', type: 'array', element: 'struct', struct: 'LeaderAndIsrPartitionError', versions: [0, 4], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -248,6 +249,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderAndIsrTopicError: {
       name: 'LeaderAndIsrTopicError',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [5, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitionErrors', type: 'array', element: 'struct', struct: 'LeaderAndIsrPartitionError', versions: [5, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -255,6 +257,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderAndIsrPartitionError: {
       name: 'LeaderAndIsrPartitionError',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 4], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -165,6 +165,7 @@ export const schema: $.MessageSchema = {
   structs: {
     LeaderChangeMessage: {
       name: 'LeaderChangeMessage',
+      taggedFields: true,
       fields: [
         { name: 'version', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -174,6 +175,7 @@ export const schema: $.MessageSchema = {
     },
     Voter: {
       name: 'Voter',
+      taggedFields: true,
       fields: [
         { name: 'voterId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'voterDirectoryId', type: 'uuid', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },

@@ -177,6 +177,7 @@ export const schema: $.MessageSchema = {
   structs: {
     LeaveGroupRequest: {
       name: 'LeaveGroupRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [0, 2], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -185,6 +186,7 @@ export const schema: $.MessageSchema = {
     },
     MemberIdentity: {
       name: 'MemberIdentity',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupInstanceId', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: false, default: null },

@@ -173,6 +173,7 @@ export const schema: $.MessageSchema = {
   structs: {
     LeaveGroupResponse: {
       name: 'LeaveGroupResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -181,6 +182,7 @@ export const schema: $.MessageSchema = {
     },
     MemberResponse: {
       name: 'MemberResponse',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupInstanceId', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: false, default: '' },

@@ -50,6 +50,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListClientMetricsResourcesRequest: {
       name: 'ListClientMetricsResourcesRequest',
+      taggedFields: true,
       fields: [
       ],
     },

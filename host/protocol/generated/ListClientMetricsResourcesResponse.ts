@@ -137,6 +137,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListClientMetricsResourcesResponse: {
       name: 'ListClientMetricsResourcesResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -145,6 +146,7 @@ export const schema: $.MessageSchema = {
     },
     ClientMetricsResource: {
       name: 'ClientMetricsResource',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

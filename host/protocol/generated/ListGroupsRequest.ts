@@ -83,6 +83,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListGroupsRequest: {
       name: 'ListGroupsRequest',
+      taggedFields: true,
       fields: [
         { name: 'statesFilter', type: 'array', element: 'string', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'typesFilter', type: 'array', element: 'string', versions: [5, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -185,6 +185,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListGroupsResponse: {
       name: 'ListGroupsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -193,6 +194,7 @@ export const schema: $.MessageSchema = {
     },
     ListedGroup: {
       name: 'ListedGroup',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'protocolType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

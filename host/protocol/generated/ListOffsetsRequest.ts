@@ -267,6 +267,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListOffsetsRequest: {
       name: 'ListOffsetsRequest',
+      taggedFields: true,
       fields: [
         { name: 'replicaId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'isolationLevel', type: 'int8', versions: [2, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -276,6 +277,7 @@ export const schema: $.MessageSchema = {
     },
     ListOffsetsTopic: {
       name: 'ListOffsetsTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'ListOffsetsPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -283,6 +285,7 @@ export const schema: $.MessageSchema = {
     },
     ListOffsetsPartition: {
       name: 'ListOffsetsPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'currentLeaderEpoch', type: 'int32', versions: [4, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },

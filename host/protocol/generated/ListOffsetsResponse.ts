@@ -273,6 +273,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListOffsetsResponse: {
       name: 'ListOffsetsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'ListOffsetsTopicResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -280,6 +281,7 @@ export const schema: $.MessageSchema = {
     },
     ListOffsetsTopicResponse: {
       name: 'ListOffsetsTopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'ListOffsetsPartitionResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -287,6 +289,7 @@ export const schema: $.MessageSchema = {
     },
     ListOffsetsPartitionResponse: {
       name: 'ListOffsetsPartitionResponse',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

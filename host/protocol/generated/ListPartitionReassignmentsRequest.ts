@@ -137,6 +137,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListPartitionReassignmentsRequest: {
       name: 'ListPartitionReassignmentsRequest',
+      taggedFields: true,
       fields: [
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 60000 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'ListPartitionReassignmentsTopics', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
@@ -144,6 +145,7 @@ export const schema: $.MessageSchema = {
     },
     ListPartitionReassignmentsTopics: {
       name: 'ListPartitionReassignmentsTopics',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -248,6 +248,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListPartitionReassignmentsResponse: {
       name: 'ListPartitionReassignmentsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -257,6 +258,7 @@ export const schema: $.MessageSchema = {
     },
     OngoingTopicReassignment: {
       name: 'OngoingTopicReassignment',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OngoingPartitionReassignment', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -264,6 +266,7 @@ export const schema: $.MessageSchema = {
     },
     OngoingPartitionReassignment: {
       name: 'OngoingPartitionReassignment',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'replicas', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -90,6 +90,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListTransactionsRequest: {
       name: 'ListTransactionsRequest',
+      taggedFields: true,
       fields: [
         { name: 'stateFilters', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'producerIdFilters', type: 'array', element: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -173,6 +173,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ListTransactionsResponse: {
       name: 'ListTransactionsResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -182,6 +183,7 @@ export const schema: $.MessageSchema = {
     },
     TransactionState: {
       name: 'TransactionState',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

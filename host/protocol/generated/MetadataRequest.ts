@@ -181,6 +181,7 @@ export const schema: $.MessageSchema = {
   structs: {
     MetadataRequest: {
       name: 'MetadataRequest',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'MetadataRequestTopic', versions: [0, 32767], nullable: [1, 32767], tagged: null, ignorable: false, default: [] },
         { name: 'allowAutoTopicCreation', type: 'bool', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: true },
@@ -190,6 +191,7 @@ export const schema: $.MessageSchema = {
     },
     MetadataRequestTopic: {
       name: 'MetadataRequestTopic',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [10, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'name', type: 'string', versions: [0, 32767], nullable: [10, 32767], tagged: null, ignorable: false, default: '' },

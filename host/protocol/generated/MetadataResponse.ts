@@ -479,6 +479,7 @@ export const schema: $.MessageSchema = {
   structs: {
     MetadataResponse: {
       name: 'MetadataResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'brokers', type: 'array', element: 'struct', struct: 'MetadataResponseBroker', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -490,6 +491,7 @@ export const schema: $.MessageSchema = {
     },
     MetadataResponseBroker: {
       name: 'MetadataResponseBroker',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -499,6 +501,7 @@ export const schema: $.MessageSchema = {
     },
     MetadataResponseTopic: {
       name: 'MetadataResponseTopic',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'name', type: 'string', versions: [0, 32767], nullable: [12, 32767], tagged: null, ignorable: false, mapKey: true, default: '' },
@@ -510,6 +513,7 @@ export const schema: $.MessageSchema = {
     },
     MetadataResponsePartition: {
       name: 'MetadataResponsePartition',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -309,6 +309,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetCommitRequest: {
       name: 'OffsetCommitRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'generationIdOrMemberEpoch', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },
@@ -320,6 +321,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetCommitRequestTopic: {
       name: 'OffsetCommitRequestTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -327,6 +329,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetCommitRequestPartition: {
       name: 'OffsetCommitRequestPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'committedOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

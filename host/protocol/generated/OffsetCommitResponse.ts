@@ -209,6 +209,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetCommitResponse: {
       name: 'OffsetCommitResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -216,6 +217,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetCommitResponseTopic: {
       name: 'OffsetCommitResponseTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -223,6 +225,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetCommitResponsePartition: {
       name: 'OffsetCommitResponsePartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -131,6 +131,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetDeleteRequest: {
       name: 'OffsetDeleteRequest',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetDeleteRequestTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -138,6 +139,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetDeleteRequestTopic: {
       name: 'OffsetDeleteRequestTopic',
+      taggedFields: false,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetDeleteRequestPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -145,6 +147,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetDeleteRequestPartition: {
       name: 'OffsetDeleteRequestPartition',
+      taggedFields: false,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

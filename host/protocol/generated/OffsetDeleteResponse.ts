@@ -155,6 +155,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetDeleteResponse: {
       name: 'OffsetDeleteResponse',
+      taggedFields: false,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -163,6 +164,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetDeleteResponseTopic: {
       name: 'OffsetDeleteResponseTopic',
+      taggedFields: false,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetDeleteResponsePartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -170,6 +172,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetDeleteResponsePartition: {
       name: 'OffsetDeleteResponsePartition',
+      taggedFields: false,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

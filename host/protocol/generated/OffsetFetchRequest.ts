@@ -337,6 +337,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetFetchRequest: {
       name: 'OffsetFetchRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetFetchRequestTopic', versions: [0, 7], nullable: [2, 7], tagged: null, ignorable: false, default: [] },
@@ -346,6 +347,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchRequestTopic: {
       name: 'OffsetFetchRequestTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -353,6 +355,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchRequestGroup: {
       name: 'OffsetFetchRequestGroup',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [9, 32767], nullable: [9, 32767], tagged: null, ignorable: true, default: null },
@@ -362,6 +365,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchRequestTopics: {
       name: 'OffsetFetchRequestTopics',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -520,6 +520,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetFetchResponse: {
       name: 'OffsetFetchResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetFetchResponseTopic', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -529,6 +530,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchResponseTopic: {
       name: 'OffsetFetchResponseTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetFetchResponsePartition', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -536,6 +538,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchResponsePartition: {
       name: 'OffsetFetchResponsePartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'committedOffset', type: 'int64', versions: [0, 7], nullable: null, tagged: null, ignorable: false, default: 0n },
@@ -546,6 +549,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchResponseGroup: {
       name: 'OffsetFetchResponseGroup',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetFetchResponseTopics', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -554,6 +558,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchResponseTopics: {
       name: 'OffsetFetchResponseTopics',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetFetchResponsePartitions', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -561,6 +566,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetFetchResponsePartitions: {
       name: 'OffsetFetchResponsePartitions',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'committedOffset', type: 'int64', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

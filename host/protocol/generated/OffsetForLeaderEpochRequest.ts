@@ -223,6 +223,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetForLeaderEpochRequest: {
       name: 'OffsetForLeaderEpochRequest',
+      taggedFields: true,
       fields: [
         { name: 'replicaId', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: -2 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetForLeaderTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -230,6 +231,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetForLeaderTopic: {
       name: 'OffsetForLeaderTopic',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'OffsetForLeaderPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -237,6 +239,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetForLeaderPartition: {
       name: 'OffsetForLeaderPartition',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'currentLeaderEpoch', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },

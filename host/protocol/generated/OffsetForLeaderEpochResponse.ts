@@ -235,6 +235,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetForLeaderEpochResponse: {
       name: 'OffsetForLeaderEpochResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [2, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'OffsetForLeaderTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -242,6 +243,7 @@ export const schema: $.MessageSchema = {
     },
     OffsetForLeaderTopicResult: {
       name: 'OffsetForLeaderTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'EpochEndOffset', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -249,6 +251,7 @@ export const schema: $.MessageSchema = {
     },
     EpochEndOffset: {
       name: 'EpochEndOffset',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

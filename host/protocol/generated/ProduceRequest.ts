@@ -237,6 +237,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ProduceRequest: {
       name: 'ProduceRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: false, default: null },
         { name: 'acks', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -246,6 +247,7 @@ export const schema: $.MessageSchema = {
     },
     TopicProduceData: {
       name: 'TopicProduceData',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitionData', type: 'array', element: 'struct', struct: 'PartitionProduceData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -253,6 +255,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionProduceData: {
       name: 'PartitionProduceData',
+      taggedFields: true,
       fields: [
         { name: 'index', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'records', type: 'records', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },

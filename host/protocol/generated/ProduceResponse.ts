@@ -567,6 +567,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ProduceResponse: {
       name: 'ProduceResponse',
+      taggedFields: true,
       fields: [
         { name: 'responses', type: 'array', element: 'struct', struct: 'TopicProduceResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'throttleTimeMs', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -575,6 +576,7 @@ export const schema: $.MessageSchema = {
     },
     TopicProduceResponse: {
       name: 'TopicProduceResponse',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'partitionResponses', type: 'array', element: 'struct', struct: 'PartitionProduceResponse', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -582,6 +584,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionProduceResponse: {
       name: 'PartitionProduceResponse',
+      taggedFields: true,
       fields: [
         { name: 'index', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -595,6 +598,7 @@ export const schema: $.MessageSchema = {
     },
     BatchIndexAndErrorMessage: {
       name: 'BatchIndexAndErrorMessage',
+      taggedFields: true,
       fields: [
         { name: 'batchIndex', type: 'int32', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'batchIndexErrorMessage', type: 'string', versions: [8, 32767], nullable: [8, 32767], tagged: null, ignorable: false, default: null },
@@ -602,6 +606,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderIdAndEpoch: {
       name: 'LeaderIdAndEpoch',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [10, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
         { name: 'leaderEpoch', type: 'int32', versions: [10, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
@@ -609,6 +614,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [10, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [10, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

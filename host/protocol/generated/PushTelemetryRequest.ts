@@ -110,6 +110,7 @@ export const schema: $.MessageSchema = {
   structs: {
     PushTelemetryRequest: {
       name: 'PushTelemetryRequest',
+      taggedFields: true,
       fields: [
         { name: 'clientInstanceId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'subscriptionId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -323,12 +323,14 @@ export const schema: $.MessageSchema = {
   structs: {
     ReadShareGroupStateResponse: {
       name: 'ReadShareGroupStateResponse',
+      taggedFields: true,
       fields: [
         { name: 'results', type: 'array', element: 'struct', struct: 'ReadStateResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     ReadStateResult: {
       name: 'ReadStateResult',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -336,6 +338,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionResult: {
       name: 'PartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -347,6 +350,7 @@ export const schema: $.MessageSchema = {
     },
     StateBatch: {
       name: 'StateBatch',
+      taggedFields: true,
       fields: [
         { name: 'firstOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'lastOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -200,6 +200,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ReadShareGroupStateSummaryRequest: {
       name: 'ReadShareGroupStateSummaryRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'ReadStateSummaryData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -207,6 +208,7 @@ export const schema: $.MessageSchema = {
     },
     ReadStateSummaryData: {
       name: 'ReadStateSummaryData',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -214,6 +216,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -86,6 +86,7 @@ export const schema: $.MessageSchema = {
   structs: {
     RemoveRaftVoterRequest: {
       name: 'RemoveRaftVoterRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'voterId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

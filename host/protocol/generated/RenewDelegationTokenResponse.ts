@@ -87,6 +87,7 @@ export const schema: $.MessageSchema = {
   structs: {
     RenewDelegationTokenResponse: {
       name: 'RenewDelegationTokenResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'expiryTimestampMs', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -101,6 +101,7 @@ export const schema: $.MessageSchema = {
   structs: {
     RequestHeader: {
       name: 'RequestHeader',
+      taggedFields: true,
       fields: [
         { name: 'requestApiKey', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'requestApiVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

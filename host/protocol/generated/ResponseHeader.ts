@@ -63,6 +63,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ResponseHeader: {
       name: 'ResponseHeader',
+      taggedFields: true,
       fields: [
         { name: 'correlationId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

@@ -65,6 +65,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SaslAuthenticateRequest: {
       name: 'SaslAuthenticateRequest',
+      taggedFields: true,
       fields: [
         { name: 'authBytes', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },
       ],

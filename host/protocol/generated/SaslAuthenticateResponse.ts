@@ -103,6 +103,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SaslAuthenticateResponse: {
       name: 'SaslAuthenticateResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorMessage', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },

@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SaslHandshakeRequest: {
       name: 'SaslHandshakeRequest',
+      taggedFields: false,
       fields: [
         { name: 'mechanism', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SaslHandshakeResponse: {
       name: 'SaslHandshakeResponse',
+      taggedFields: false,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'mechanisms', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -299,6 +299,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareAcknowledgeRequest: {
       name: 'ShareAcknowledgeRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -308,6 +309,7 @@ export const schema: $.MessageSchema = {
     },
     AcknowledgeTopic: {
       name: 'AcknowledgeTopic',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'AcknowledgePartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -315,6 +317,7 @@ export const schema: $.MessageSchema = {
     },
     AcknowledgePartition: {
       name: 'AcknowledgePartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'acknowledgementBatches', type: 'array', element: 'struct', struct: 'AcknowledgementBatch', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -322,6 +325,7 @@ export const schema: $.MessageSchema = {
     },
     AcknowledgementBatch: {
       name: 'AcknowledgementBatch',
+      taggedFields: true,
       fields: [
         { name: 'firstOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'lastOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -420,6 +420,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareAcknowledgeResponse: {
       name: 'ShareAcknowledgeResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 0 },
@@ -430,6 +431,7 @@ export const schema: $.MessageSchema = {
     },
     ShareAcknowledgeTopicResponse: {
       name: 'ShareAcknowledgeTopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -437,6 +439,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -446,6 +449,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderIdAndEpoch: {
       name: 'LeaderIdAndEpoch',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -453,6 +457,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

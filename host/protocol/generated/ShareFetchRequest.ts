@@ -422,6 +422,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareFetchRequest: {
       name: 'ShareFetchRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: null },
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -435,6 +436,7 @@ export const schema: $.MessageSchema = {
     },
     FetchTopic: {
       name: 'FetchTopic',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'FetchPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -442,6 +444,7 @@ export const schema: $.MessageSchema = {
     },
     FetchPartition: {
       name: 'FetchPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionMaxBytes', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -450,6 +453,7 @@ export const schema: $.MessageSchema = {
     },
     AcknowledgementBatch: {
       name: 'AcknowledgementBatch',
+      taggedFields: true,
       fields: [
         { name: 'firstOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'lastOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
@@ -458,6 +462,7 @@ export const schema: $.MessageSchema = {
     },
     ForgottenTopic: {
       name: 'ForgottenTopic',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

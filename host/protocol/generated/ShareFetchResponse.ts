@@ -543,6 +543,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareFetchResponse: {
       name: 'ShareFetchResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -553,6 +554,7 @@ export const schema: $.MessageSchema = {
     },
     ShareFetchableTopicResponse: {
       name: 'ShareFetchableTopicResponse',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -560,6 +562,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -573,6 +576,7 @@ export const schema: $.MessageSchema = {
     },
     LeaderIdAndEpoch: {
       name: 'LeaderIdAndEpoch',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -580,6 +584,7 @@ export const schema: $.MessageSchema = {
     },
     AcquiredRecords: {
       name: 'AcquiredRecords',
+      taggedFields: true,
       fields: [
         { name: 'firstOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'lastOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
@@ -588,6 +593,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -110,6 +110,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupHeartbeatRequest: {
       name: 'ShareGroupHeartbeatRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

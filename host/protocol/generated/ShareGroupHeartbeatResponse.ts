@@ -248,6 +248,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupHeartbeatResponse: {
       name: 'ShareGroupHeartbeatResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -260,12 +261,14 @@ export const schema: $.MessageSchema = {
     },
     Assignment: {
       name: 'Assignment',
+      taggedFields: true,
       fields: [
         { name: 'topicPartitions', type: 'array', element: 'struct', struct: 'TopicPartitions', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     TopicPartitions: {
       name: 'TopicPartitions',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -62,6 +62,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SnapshotFooterRecord: {
       name: 'SnapshotFooterRecord',
+      taggedFields: true,
       fields: [
         { name: 'version', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

@@ -74,6 +74,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SnapshotHeaderRecord: {
       name: 'SnapshotHeaderRecord',
+      taggedFields: true,
       fields: [
         { name: 'version', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'lastContainedLogTimestamp', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

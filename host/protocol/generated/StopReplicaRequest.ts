@@ -419,6 +419,7 @@ export const schema: $.MessageSchema = {
   structs: {
     StopReplicaRequest: {
       name: 'StopReplicaRequest',
+      taggedFields: true,
       fields: [
         { name: 'controllerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'isKRaftController', type: 'bool', versions: [4, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -432,6 +433,7 @@ export const schema: $.MessageSchema = {
     },
     StopReplicaPartitionV0: {
       name: 'StopReplicaPartitionV0',
+      taggedFields: false,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 0], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 0], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -439,6 +441,7 @@ export const schema: $.MessageSchema = {
     },
     StopReplicaTopicV1: {
       name: 'StopReplicaTopicV1',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [1, 2], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [1, 2], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -446,6 +449,7 @@ export const schema: $.MessageSchema = {
     },
     StopReplicaTopicState: {
       name: 'StopReplicaTopicState',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionStates', type: 'array', element: 'struct', struct: 'StopReplicaPartitionState', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -453,6 +457,7 @@ export const schema: $.MessageSchema = {
     },
     StopReplicaPartitionState: {
       name: 'StopReplicaPartitionState',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'leaderEpoch', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },

@@ -155,6 +155,7 @@ export const schema: $.MessageSchema = {
   structs: {
     StopReplicaResponse: {
       name: 'StopReplicaResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'partitionErrors', type: 'array', element: 'struct', struct: 'StopReplicaPartitionError', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -162,6 +163,7 @@ export const schema: $.MessageSchema = {
     },
     StopReplicaPartitionError: {
       name: 'StopReplicaPartitionError',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -211,6 +211,7 @@ export const schema: $.MessageSchema = {
   structs: {
     SyncGroupRequest: {
       name: 'SyncGroupRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'generationId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -223,6 +224,7 @@ export const schema: $.MessageSchema = {
     },
     SyncGroupRequestAssignment: {
       name: 'SyncGroupRequestAssignment',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'assignment', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },

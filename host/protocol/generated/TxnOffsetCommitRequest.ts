@@ -319,6 +319,7 @@ export const schema: $.MessageSchema = {
   structs: {
     TxnOffsetCommitRequest: {
       name: 'TxnOffsetCommitRequest',
+      taggedFields: true,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -332,6 +333,7 @@ export const schema: $.MessageSchema = {
     },
     TxnOffsetCommitRequestTopic: {
       name: 'TxnOffsetCommitRequestTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'TxnOffsetCommitRequestPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -339,6 +341,7 @@ export const schema: $.MessageSchema = {
     },
     TxnOffsetCommitRequestPartition: {
       name: 'TxnOffsetCommitRequestPartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'committedOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

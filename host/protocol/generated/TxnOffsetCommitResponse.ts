@@ -207,6 +207,7 @@ export const schema: $.MessageSchema = {
   structs: {
     TxnOffsetCommitResponse: {
       name: 'TxnOffsetCommitResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TxnOffsetCommitResponseTopic', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -214,6 +215,7 @@ export const schema: $.MessageSchema = {
     },
     TxnOffsetCommitResponseTopic: {
       name: 'TxnOffsetCommitResponseTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'TxnOffsetCommitResponsePartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -221,6 +223,7 @@ export const schema: $.MessageSchema = {
     },
     TxnOffsetCommitResponsePartition: {
       name: 'TxnOffsetCommitResponsePartition',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -185,6 +185,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateFeaturesRequest: {
       name: 'UpdateFeaturesRequest',
+      taggedFields: true,
       fields: [
         { name: 'timeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 60000 },
         { name: 'featureUpdates', type: 'array', element: 'struct', struct: 'FeatureUpdateKey', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -193,6 +194,7 @@ export const schema: $.MessageSchema = {
     },
     FeatureUpdateKey: {
       name: 'FeatureUpdateKey',
+      taggedFields: true,
       fields: [
         { name: 'feature', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'maxVersionLevel', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

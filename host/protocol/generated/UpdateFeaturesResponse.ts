@@ -175,6 +175,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateFeaturesResponse: {
       name: 'UpdateFeaturesResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -184,6 +185,7 @@ export const schema: $.MessageSchema = {
     },
     UpdatableFeatureResult: {
       name: 'UpdatableFeatureResult',
+      taggedFields: true,
       fields: [
         { name: 'feature', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -618,6 +618,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateMetadataRequest: {
       name: 'UpdateMetadataRequest',
+      taggedFields: true,
       fields: [
         { name: 'controllerId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'isKRaftController', type: 'bool', versions: [8, 32767], nullable: null, tagged: null, ignorable: false, default: false },
@@ -631,6 +632,7 @@ export const schema: $.MessageSchema = {
     },
     UpdateMetadataTopicState: {
       name: 'UpdateMetadataTopicState',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [5, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topicId', type: 'uuid', versions: [7, 32767], nullable: null, tagged: null, ignorable: true, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -639,6 +641,7 @@ export const schema: $.MessageSchema = {
     },
     UpdateMetadataBroker: {
       name: 'UpdateMetadataBroker',
+      taggedFields: true,
       fields: [
         { name: 'id', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'v0Host', type: 'string', versions: [0, 0], nullable: null, tagged: null, ignorable: true, default: '' },
@@ -649,6 +652,7 @@ export const schema: $.MessageSchema = {
     },
     UpdateMetadataEndpoint: {
       name: 'UpdateMetadataEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'port', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'host', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -658,6 +662,7 @@ export const schema: $.MessageSchema = {
     },
     UpdateMetadataPartitionState: {
       name: 'UpdateMetadataPartitionState',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 4], nullable: null, tagged: null, ignorable: true, default: '' },
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -63,6 +63,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateMetadataResponse: {
       name: 'UpdateMetadataResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

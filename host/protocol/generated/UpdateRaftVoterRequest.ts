@@ -270,6 +270,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateRaftVoterRequest: {
       name: 'UpdateRaftVoterRequest',
+      taggedFields: true,
       fields: [
         { name: 'clusterId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'currentLeaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -281,6 +282,7 @@ export const schema: $.MessageSchema = {
     },
     Listener: {
       name: 'Listener',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -289,6 +291,7 @@ export const schema: $.MessageSchema = {
     },
     KRaftVersionFeature: {
       name: 'KRaftVersionFeature',
+      taggedFields: true,
       fields: [
         { name: 'minSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'maxSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -199,6 +199,7 @@ export const schema: $.MessageSchema = {
   structs: {
     UpdateRaftVoterResponse: {
       name: 'UpdateRaftVoterResponse',
+      taggedFields: true,
       fields: [
         { name: 'throttleTimeMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -207,6 +208,7 @@ export const schema: $.MessageSchema = {
     },
     CurrentLeader: {
       name: 'CurrentLeader',
+      taggedFields: true,
       fields: [
         { name: 'leaderId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },
         { name: 'leaderEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: -1 },

@@ -342,6 +342,7 @@ export const schema: $.MessageSchema = {
   structs: {
     VoteResponse: {
       name: 'VoteResponse',
+      taggedFields: true,
       fields: [
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -350,6 +351,7 @@ export const schema: $.MessageSchema = {
     },
     TopicData: {
       name: 'TopicData',
+      taggedFields: true,
       fields: [
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -357,6 +359,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -367,6 +370,7 @@ export const schema: $.MessageSchema = {
     },
     NodeEndpoint: {
       name: 'NodeEndpoint',
+      taggedFields: true,
       fields: [
         { name: 'nodeId', type: 'int32', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: 0 },
         { name: 'host', type: 'string', versions: [1, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -309,6 +309,7 @@ export const schema: $.MessageSchema = {
   structs: {
     VotersRecord: {
       name: 'VotersRecord',
+      taggedFields: true,
       fields: [
         { name: 'version', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'voters', type: 'array', element: 'struct', struct: 'Voter', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -316,6 +317,7 @@ export const schema: $.MessageSchema = {
     },
     Voter: {
       name: 'Voter',
+      taggedFields: true,
       fields: [
         { name: 'voterId', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'voterDirectoryId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
@@ -325,6 +327,7 @@ export const schema: $.MessageSchema = {
     },
     Endpoint: {
       name: 'Endpoint',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, mapKey: true, default: '' },
         { name: 'host', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -333,6 +336,7 @@ export const schema: $.MessageSchema = {
     },
     KRaftVersionFeature: {
       name: 'KRaftVersionFeature',
+      taggedFields: true,
       fields: [
         { name: 'minSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'maxSupportedVersion', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

@@ -323,6 +323,7 @@ export const schema: $.MessageSchema = {
   structs: {
     WriteShareGroupStateRequest: {
       name: 'WriteShareGroupStateRequest',
+      taggedFields: true,
       fields: [
         { name: 'groupId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topics', type: 'array', element: 'struct', struct: 'WriteStateData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -330,6 +331,7 @@ export const schema: $.MessageSchema = {
     },
     WriteStateData: {
       name: 'WriteStateData',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionData', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -337,6 +339,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionData: {
       name: 'PartitionData',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'stateEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -347,6 +350,7 @@ export const schema: $.MessageSchema = {
     },
     StateBatch: {
       name: 'StateBatch',
+      taggedFields: true,
       fields: [
         { name: 'firstOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'lastOffset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },

@@ -200,12 +200,14 @@ export const schema: $.MessageSchema = {
   structs: {
     WriteShareGroupStateResponse: {
       name: 'WriteShareGroupStateResponse',
+      taggedFields: true,
       fields: [
         { name: 'results', type: 'array', element: 'struct', struct: 'WriteStateResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     WriteStateResult: {
       name: 'WriteStateResult',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'PartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -213,6 +215,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionResult: {
       name: 'PartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

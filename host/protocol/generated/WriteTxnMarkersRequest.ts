@@ -233,12 +233,14 @@ export const schema: $.MessageSchema = {
   structs: {
     WriteTxnMarkersRequest: {
       name: 'WriteTxnMarkersRequest',
+      taggedFields: true,
       fields: [
         { name: 'markers', type: 'array', element: 'struct', struct: 'WritableTxnMarker', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     WritableTxnMarker: {
       name: 'WritableTxnMarker',
+      taggedFields: true,
       fields: [
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'producerEpoch', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -249,6 +251,7 @@ export const schema: $.MessageSchema = {
     },
     WritableTxnMarkerTopic: {
       name: 'WritableTxnMarkerTopic',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIndexes', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -261,12 +261,14 @@ export const schema: $.MessageSchema = {
   structs: {
     WriteTxnMarkersResponse: {
       name: 'WriteTxnMarkersResponse',
+      taggedFields: true,
       fields: [
         { name: 'markers', type: 'array', element: 'struct', struct: 'WritableTxnMarkerResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     WritableTxnMarkerResult: {
       name: 'WritableTxnMarkerResult',
+      taggedFields: true,
       fields: [
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'topics', type: 'array', element: 'struct', struct: 'WritableTxnMarkerTopicResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -274,6 +276,7 @@ export const schema: $.MessageSchema = {
     },
     WritableTxnMarkerTopicResult: {
       name: 'WritableTxnMarkerTopicResult',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitions', type: 'array', element: 'struct', struct: 'WritableTxnMarkerPartitionResult', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -281,6 +284,7 @@ export const schema: $.MessageSchema = {
     },
     WritableTxnMarkerPartitionResult: {
       name: 'WritableTxnMarkerPartitionResult',
+      taggedFields: true,
       fields: [
         { name: 'partitionIndex', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'errorCode', type: 'int16', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },

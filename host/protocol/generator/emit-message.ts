@@ -677,6 +677,7 @@ function emitSchema(p: (s?: string) => void, msg: MessageDef): void {
   for (const s of msg.structs) {
     p(`    ${s.name}: {`);
     p(`      name: '${s.name}',`);
+    p(`      taggedFields: ${structFlex(msg, s) !== 'false'},`);
     p('      fields: [');
     for (const f of s.fields) {
       const t = f.type;

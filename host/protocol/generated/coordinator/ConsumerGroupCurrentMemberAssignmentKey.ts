@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupCurrentMemberAssignmentKey: {
       name: 'ConsumerGroupCurrentMemberAssignmentKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [8, 8], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [8, 8], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -173,6 +173,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupCurrentMemberAssignmentValue: {
       name: 'ConsumerGroupCurrentMemberAssignmentValue',
+      taggedFields: true,
       fields: [
         { name: 'memberEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'previousMemberEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -183,6 +184,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartitions: {
       name: 'TopicPartitions',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupMemberMetadataKey: {
       name: 'ConsumerGroupMemberMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [5, 5], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [5, 5], nullable: null, tagged: null, ignorable: false, default: '' },

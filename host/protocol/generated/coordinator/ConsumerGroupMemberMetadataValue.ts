@@ -298,6 +298,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupMemberMetadataValue: {
       name: 'ConsumerGroupMemberMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'instanceId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'rackId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
@@ -312,6 +313,7 @@ export const schema: $.MessageSchema = {
     },
     ClassicMemberMetadata: {
       name: 'ClassicMemberMetadata',
+      taggedFields: true,
       fields: [
         { name: 'sessionTimeoutMs', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'supportedProtocols', type: 'array', element: 'struct', struct: 'ClassicProtocol', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -319,6 +321,7 @@ export const schema: $.MessageSchema = {
     },
     ClassicProtocol: {
       name: 'ClassicProtocol',
+      taggedFields: true,
       fields: [
         { name: 'name', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'metadata', type: 'bytes', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: $.EMPTY_BYTES },

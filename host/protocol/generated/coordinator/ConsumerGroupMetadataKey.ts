@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupMetadataKey: {
       name: 'ConsumerGroupMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [3, 3], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupPartitionMetadataKey: {
       name: 'ConsumerGroupPartitionMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [4, 4], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

@@ -212,12 +212,14 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupPartitionMetadataValue: {
       name: 'ConsumerGroupPartitionMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'topics', type: 'array', element: 'struct', struct: 'TopicMetadata', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     TopicMetadata: {
       name: 'TopicMetadata',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -227,6 +229,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionMetadata: {
       name: 'PartitionMetadata',
+      taggedFields: true,
       fields: [
         { name: 'partition', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'racks', type: 'array', element: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

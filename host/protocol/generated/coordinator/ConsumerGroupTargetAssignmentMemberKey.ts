@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupTargetAssignmentMemberKey: {
       name: 'ConsumerGroupTargetAssignmentMemberKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [7, 7], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [7, 7], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -125,12 +125,14 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupTargetAssignmentMemberValue: {
       name: 'ConsumerGroupTargetAssignmentMemberValue',
+      taggedFields: true,
       fields: [
         { name: 'topicPartitions', type: 'array', element: 'struct', struct: 'TopicPartition', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
       ],
     },
     TopicPartition: {
       name: 'TopicPartition',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

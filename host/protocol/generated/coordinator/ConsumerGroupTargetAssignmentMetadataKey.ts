@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ConsumerGroupTargetAssignmentMetadataKey: {
       name: 'ConsumerGroupTargetAssignmentMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [6, 6], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

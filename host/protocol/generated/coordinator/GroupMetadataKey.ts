@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     GroupMetadataKey: {
       name: 'GroupMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'group', type: 'string', versions: [2, 2], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

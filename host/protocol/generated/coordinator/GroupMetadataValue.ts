@@ -269,6 +269,7 @@ export const schema: $.MessageSchema = {
   structs: {
     GroupMetadataValue: {
       name: 'GroupMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'protocolType', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'generation', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -280,6 +281,7 @@ export const schema: $.MessageSchema = {
     },
     MemberMetadata: {
       name: 'MemberMetadata',
+      taggedFields: true,
       fields: [
         { name: 'memberId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'groupInstanceId', type: 'string', versions: [3, 32767], nullable: [3, 32767], tagged: null, ignorable: true, default: null },

@@ -67,6 +67,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetCommitKey: {
       name: 'OffsetCommitKey',
+      taggedFields: false,
       fields: [
         { name: 'group', type: 'string', versions: [0, 1], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'topic', type: 'string', versions: [0, 1], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -117,6 +117,7 @@ export const schema: $.MessageSchema = {
   structs: {
     OffsetCommitValue: {
       name: 'OffsetCommitValue',
+      taggedFields: true,
       fields: [
         { name: 'offset', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'leaderEpoch', type: 'int32', versions: [3, 32767], nullable: null, tagged: null, ignorable: true, default: -1 },

@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupCurrentMemberAssignmentKey: {
       name: 'ShareGroupCurrentMemberAssignmentKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [14, 14], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [14, 14], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -161,6 +161,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupCurrentMemberAssignmentValue: {
       name: 'ShareGroupCurrentMemberAssignmentValue',
+      taggedFields: true,
       fields: [
         { name: 'memberEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
         { name: 'previousMemberEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
@@ -170,6 +171,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartitions: {
       name: 'TopicPartitions',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'partitions', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },

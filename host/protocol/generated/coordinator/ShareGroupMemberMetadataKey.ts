@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupMemberMetadataKey: {
       name: 'ShareGroupMemberMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [10, 10], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [10, 10], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -98,6 +98,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupMemberMetadataValue: {
       name: 'ShareGroupMemberMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'rackId', type: 'string', versions: [0, 32767], nullable: [0, 32767], tagged: null, ignorable: false, default: '' },
         { name: 'clientId', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

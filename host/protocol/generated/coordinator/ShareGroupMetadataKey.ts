@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupMetadataKey: {
       name: 'ShareGroupMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [11, 11], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

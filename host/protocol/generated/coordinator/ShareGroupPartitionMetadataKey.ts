@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupPartitionMetadataKey: {
       name: 'ShareGroupPartitionMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [9, 9], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

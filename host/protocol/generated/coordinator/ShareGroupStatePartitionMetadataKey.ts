@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupStatePartitionMetadataKey: {
       name: 'ShareGroupStatePartitionMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [15, 15], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

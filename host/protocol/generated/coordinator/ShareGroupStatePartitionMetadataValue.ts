@@ -212,6 +212,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupStatePartitionMetadataValue: {
       name: 'ShareGroupStatePartitionMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'initializedTopics', type: 'array', element: 'struct', struct: 'TopicPartitionsInfo', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
         { name: 'deletingTopics', type: 'array', element: 'struct', struct: 'TopicInfo', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
@@ -219,6 +220,7 @@ export const schema: $.MessageSchema = {
     },
     TopicPartitionsInfo: {
       name: 'TopicPartitionsInfo',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
@@ -227,6 +229,7 @@ export const schema: $.MessageSchema = {
     },
     TopicInfo: {
       name: 'TopicInfo',
+      taggedFields: true,
       fields: [
         { name: 'topicId', type: 'uuid', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 'AAAAAAAAAAAAAAAAAAAAAA' },
         { name: 'topicName', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },

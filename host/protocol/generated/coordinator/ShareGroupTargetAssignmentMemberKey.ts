@@ -55,6 +55,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupTargetAssignmentMemberKey: {
       name: 'ShareGroupTargetAssignmentMemberKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [13, 13], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'memberId', type: 'string', versions: [13, 13], nullable: null, tagged: null, ignorable: false, default: '' },

@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupTargetAssignmentMetadataKey: {
       name: 'ShareGroupTargetAssignmentMetadataKey',
+      taggedFields: false,
       fields: [
         { name: 'groupId', type: 'string', versions: [12, 12], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

@@ -62,6 +62,7 @@ export const schema: $.MessageSchema = {
   structs: {
     ShareGroupTargetAssignmentMetadataValue: {
       name: 'ShareGroupTargetAssignmentMetadataValue',
+      taggedFields: true,
       fields: [
         { name: 'assignmentEpoch', type: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0 },
       ],

@@ -43,6 +43,7 @@ export const schema: $.MessageSchema = {
   structs: {
     TransactionLogKey: {
       name: 'TransactionLogKey',
+      taggedFields: false,
       fields: [
         { name: 'transactionalId', type: 'string', versions: [0, 0], nullable: null, tagged: null, ignorable: false, default: '' },
       ],

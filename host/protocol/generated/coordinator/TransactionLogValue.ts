@@ -283,6 +283,7 @@ export const schema: $.MessageSchema = {
   structs: {
     TransactionLogValue: {
       name: 'TransactionLogValue',
+      taggedFields: true,
       fields: [
         { name: 'producerId', type: 'int64', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: 0n },
         { name: 'previousProducerId', type: 'int64', versions: [1, 32767], nullable: null, tagged: [1, 32767], tag: 0, ignorable: false, default: -1n },
@@ -298,6 +299,7 @@ export const schema: $.MessageSchema = {
     },
     PartitionsSchema: {
       name: 'PartitionsSchema',
+      taggedFields: true,
       fields: [
         { name: 'topic', type: 'string', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: '' },
         { name: 'partitionIds', type: 'array', element: 'int32', versions: [0, 32767], nullable: null, tagged: null, ignorable: false, default: [] },
