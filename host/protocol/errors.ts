@@ -78,7 +78,12 @@ export class ProtocolDecodeError extends Error {
 
   constructor(code: DecodeErrorCode, reason: string, offset: number, path: string, ctx: DecodeErrorContext = {}) {
     const where = `${ctx.message ?? 'message'}${ctx.apiVersion !== undefined ? ` v${ctx.apiVersion}` : ''}`;
+    // Bad input is data, not a bug: a stack trace would say nothing and costs microseconds per
+    // frame, which matters when a peer (or the fuzzer) sends millions of bad frames.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${where}${path ? ` at ${path}` : ''}: ${reason} (offset ${offset})`);
+    Error.stackTraceLimit = limit;
     this.code = code;
     this.messageName = ctx.message;
     this.apiKey = ctx.apiKey;
