@@ -1,0 +1,144 @@
+// Record format conversions on the produce and fetch paths, done only when a feature needs them:
+// - up-conversion of legacy message sets (magic 0/1, Produce v0–v2) into one v2 batch;
+// - re-compression when a topic's compression.type is not `producer`;
+// - down-conversion of v2 batches into legacy message sets for Fetch v0–v3 (convert-down.ts).
+// The WASM core parses and builds every batch; the host only moves the views around.
+import { Attr, BatchStatus, Compression, type Core, type RecordInput } from '../core/types.js';
+import { KafkaError } from './errors.js';
+import type { BrokerServices } from './services.js';
+
+/** Synchronous codecs by Kafka codec id (1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+export interface Codecs {
+  compress(codec: number, data: Uint8Array): Uint8Array;
+  decompress(codec: number, data: Uint8Array): Uint8Array;
+}
+
+const TARGET: Record<string, number> = {
+  uncompressed: Compression.NONE,
+  gzip: Compression.GZIP,
+  snappy: Compression.SNAPPY,
+  lz4: Compression.LZ4,
+  zstd: Compression.ZSTD,
+};
+
+const MAGIC_OFFSET = 16;
+
+/** The bytes to append for a produce request's records, converted only when needed. */
+export function prepareProduceRecords(
+  broker: Pick<BrokerServices, 'core' | 'codecs' | 'topics'>,
+  topic: string,
+  records: Uint8Array,
+  apiVersion: number,
+): Uint8Array {
+  if (records.length <= MAGIC_OFFSET) return records; // the core reports it as corrupt
+  const magic = records[MAGIC_OFFSET]!;
+  const target = broker.topics.topicConfig(topic).get('compression.type') ?? 'producer';
+  if (magic < 2) {
+    if (apiVersion >= 3) throw new KafkaError('INVALID_RECORD', `Produce v${apiVersion} requires record batches (magic 2)`);
+    return upConvert(broker.core, broker.codecs, records, target);
+  }
+  if (target === 'producer') return records;
+  return recompress(broker.core, broker.codecs, records, TARGET[target] ?? Compression.NONE);
+}
+
+/** Legacy messages (with compressed wrappers opened) → one uncompressed-or-target v2 batch. */
+export function upConvert(core: Core, codecs: Codecs, records: Uint8Array, target: string): Uint8Array {
+  const out: RecordInput[] = [];
+  let sourceCodec: number = Compression.NONE;
+  const walk = (buf: Uint8Array, depth: number): void => {
+    const scan = core.decodeMessageSet(buf);
+    if (scan.status !== BatchStatus.OK) throw new KafkaError('CORRUPT_MESSAGE', 'invalid legacy message set');
+    for (const m of scan.messages) {
+      if (m.compression !== 0) {
+        if (depth > 0 || m.value === null) throw new KafkaError('CORRUPT_MESSAGE', 'nested compressed message');
+        sourceCodec = m.compression;
+        walk(codecs.decompress(m.compression, m.value), depth + 1);
+        continue;
+      }
+      out.push({ key: m.key, value: m.value, timestamp: m.timestamp });
+    }
+  };
+  walk(records, 0);
+  if (out.length === 0) throw new KafkaError('INVALID_RECORD', 'empty message set');
+  const codec = target === 'producer' ? sourceCodec : (TARGET[target] ?? Compression.NONE);
+  return core.encodeBatch(out, {
+    compression: codec,
+    compress: (section, c) => codecs.compress(c, section),
+  });
+}
+
+/** Re-encodes every batch whose codec differs from `codec`, keeping its producer fields. */
+export function recompress(core: Core, codecs: Codecs, records: Uint8Array, codec: number): Uint8Array {
+  const scan = core.validateBatches(records, { strict: true });
+  if (scan.status !== BatchStatus.OK) return records; // rejected with its precise status by the log
+  if (scan.batches.every((b) => (b.attributes & Attr.COMPRESSION_MASK) === codec || (b.attributes & Attr.CONTROL) !== 0)) {
+    return records;
+  }
+  const parts: Uint8Array[] = [];
+  for (const b of scan.batches) {
+    const batch = records.subarray(b.position, b.position + b.size);
+    if ((b.attributes & Attr.COMPRESSION_MASK) === codec || (b.attributes & Attr.CONTROL) !== 0) {
+      parts.push(batch);
+      continue;
+    }
+    const views = core.decodeRecords(batch, { decompress: (d, c) => codecs.decompress(c, d) });
+    parts.push(
+      core.encodeBatch(
+        views.map((r) => ({
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+          timestamp: b.baseTimestamp + r.timestampDelta,
+        })),
+        {
+          compression: codec,
+          compress: (section, c) => codecs.compress(c, section),
+          baseTimestamp: b.baseTimestamp,
+          maxTimestamp: b.maxTimestamp,
+          logAppendTime: (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0,
+          transactional: (b.attributes & Attr.TRANSACTIONAL) !== 0,
+          producerId: b.producerId,
+          producerEpoch: b.producerEpoch,
+          baseSequence: b.baseSequence,
+        },
+      ),
+    );
+  }
+  if (parts.length === 1) return parts[0]!;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * v2 batches → a legacy message set of `magic` (0 or 1) for Fetch v0–v3. Control batches and
+ * records below `fromOffset` are left out; headers cannot be expressed and are dropped, as Kafka
+ * does when it down-converts.
+ */
+export function downConvert(core: Core, codecs: Codecs, records: Uint8Array, magic: 0 | 1, fromOffset: bigint): Uint8Array {
+  const scan = core.validateBatches(records);
+  const messages: Array<{ offset: bigint; timestamp: bigint; attributes: number; key: Uint8Array | null; value: Uint8Array | null }> = [];
+  for (const b of scan.batches) {
+    if ((b.attributes & Attr.CONTROL) !== 0) continue;
+    const batch = records.subarray(b.position, b.position + b.size);
+    const views = core.decodeRecords(batch, { decompress: (d, c) => codecs.decompress(c, d) });
+    const logAppend = (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0;
+    for (const r of views) {
+      const offset = b.baseOffset + BigInt(r.offsetDelta);
+      if (offset < fromOffset) continue;
+      messages.push({
+        offset,
+        timestamp: logAppend ? b.maxTimestamp : b.baseTimestamp + r.timestampDelta,
+        attributes: magic === 1 && logAppend ? 0x08 : 0,
+        key: r.key,
+        value: r.value,
+      });
+    }
+  }
+  return core.encodeMessageSet(messages, magic);
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// The kwasm command line, in the style of Kafka's tools.
+import { Command } from 'commander';
+import { runStart } from './start.js';
+
+const program = new Command();
+program.name('kwasm').description('kwasm: a Kafka-compatible broker with a WebAssembly core');
+
+program
+  .command('start')
+  .description('start a broker (like kafka-server-start)')
+  .argument('[server.properties]', 'a Kafka server.properties file')
+  .option('--override <key=value>', 'set a config key (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .action(async (file: string | undefined, o: { override: string[] }) => runStart(file, o.override));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`kwasm: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// Prometheus metrics of one broker (prom-client, a registry per broker so several in-process
+// brokers do not collide).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  readonly requests: Counter<'api' | 'version'>;
+  readonly requestErrors: Counter<'api' | 'error'>;
+  readonly requestSeconds: Histogram<'api'>;
+  readonly bytesIn: Counter<'topic'>;
+  readonly bytesOut: Counter<'topic'>;
+  readonly messagesIn: Counter<'topic'>;
+  readonly connections: Gauge;
+  readonly partitions: Gauge;
+  readonly logSizeBytes: Gauge<'topic' | 'partition'>;
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'kwasm_requests_total', help: 'Requests handled, per API and version', labelNames: ['api', 'version'], registers });
+    this.requestErrors = new Counter({ name: 'kwasm_request_errors_total', help: 'Error codes returned, per API', labelNames: ['api', 'error'], registers });
+    this.requestSeconds = new Histogram({
+      name: 'kwasm_request_duration_seconds',
+      help: 'Time from request decoded to response ready, per API',
+      labelNames: ['api'],
+      buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    });
+    this.bytesIn = new Counter({ name: 'kwasm_bytes_in_total', help: 'Record bytes produced, per topic', labelNames: ['topic'], registers });
+    this.bytesOut = new Counter({ name: 'kwasm_bytes_out_total', help: 'Record bytes fetched, per topic', labelNames: ['topic'], registers });
+    this.messagesIn = new Counter({ name: 'kwasm_messages_in_total', help: 'Records produced, per topic', labelNames: ['topic'], registers });
+    this.connections = new Gauge({ name: 'kwasm_connections', help: 'Open client connections', registers });
+    this.partitions = new Gauge({ name: 'kwasm_partitions', help: 'Partitions hosted', registers });
+    this.logSizeBytes = new Gauge({ name: 'kwasm_log_size_bytes', help: 'Bytes on disk per partition', labelNames: ['topic', 'partition'], registers });
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kwasm_process_' });
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
