@@ -36,6 +36,10 @@ export interface DecodedResponse<K extends ApiKeyNumber> {
 
 export interface DecodeFailed {
   readonly error: ProtocolDecodeError;
+  // Absent on failures, so `if (d.apiKey === ApiKey.Fetch)` narrows without checking `error`.
+  readonly apiKey?: undefined;
+  readonly header?: undefined;
+  readonly body?: undefined;
 }
 
 export interface EncodeOptions {
