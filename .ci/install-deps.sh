@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(kcat python3-kafka python3-confluent-kafka golang-go
   golang-github-segmentio-kafka-go-dev golang-github-shopify-sarama-dev
-  golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev chromium)
+  golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev chromium lz4 zstd gzip)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
