@@ -45,6 +45,14 @@ export function inMemory(ptr: usize, len: usize): bool {
       rdPos = p + 1;
       return <i32>((b >>> 1) ^ (0 - (b & 1)));
     }
+    if (p + 1 < end) {
+      const b1 = <u32>load<u8>(p, 1);
+      if (b1 < 0x80) {
+        rdPos = p + 2;
+        const u = (b & 0x7f) | (b1 << 7);
+        return <i32>((u >>> 1) ^ (0 - (u & 1)));
+      }
+    }
   }
   return readVarint(end);
 }
@@ -70,6 +78,25 @@ export function readVarint(end: usize): i32 {
   }
   rdPos = p;
   return <i32>((value >>> 1) ^ (0 - (value & 1)));
+}
+
+/** readVarlong with the one- and two-byte cases inlined (timestamp deltas below 8192 ms). */
+@inline export function varlong(end: usize): i64 {
+  const p = rdPos;
+  if (p + 1 < end) {
+    const b = <u64>load<u8>(p);
+    if (b < 0x80) {
+      rdPos = p + 1;
+      return <i64>((b >>> 1) ^ (0 - (b & 1)));
+    }
+    const b1 = <u64>load<u8>(p, 1);
+    if (b1 < 0x80) {
+      rdPos = p + 2;
+      const u = (b & 0x7f) | (b1 << 7);
+      return <i64>((u >>> 1) ^ (0 - (u & 1)));
+    }
+  }
+  return readVarlong(end);
 }
 
 /** Zigzag varlong at rdPos; at most 10 bytes. */

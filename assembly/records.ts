@@ -4,7 +4,7 @@
 //   keyLength varint | key | valueLength varint | value | headersCount varint |
 //   [headerKeyLength varint | headerKey | headerValueLength varint | headerValue]
 // Lengths of -1 mean null (header keys are never null); anything below -1 is rejected.
-import { rdErr, rdPos, readVarlong, setCursor, varint, varintSize, varlongSize, writeVarint, writeVarlong } from "./bytes";
+import { rdErr, rdPos, setCursor, varint, varlong, varintSize, varlongSize, writeVarint, writeVarlong } from "./bytes";
 import * as L from "./layout";
 import { BAD_ARGUMENT, BAD_RECORD, COUNT_MISMATCH, OK, OUTPUT_FULL } from "./status";
 
@@ -50,7 +50,7 @@ export function walkRecords(
     const bodyEnd = rdPos + <usize>size;
     const attributes = <i32>load<u8>(rdPos);
     rdPos++;
-    const tsDelta = readVarlong(bodyEnd);
+    const tsDelta = varlong(bodyEnd);
     const offDelta = varint(bodyEnd);
     const keyLen = varint(bodyEnd);
     if (rdErr) return BAD_RECORD;
