@@ -2,7 +2,7 @@
 // read out of bounds; the valid prefix is reported so recovery can truncate there.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadCore } from '../../host/core/wasm.js';
+import { loadCore, newCore } from '../../host/core/wasm.js';
 import { BatchStatus as S } from '../../host/core/types.js';
 import { buildBatch, encodeBatch, encodeRecord, encodeRecords, Writer, type RefBatchHeader, type RefRecord } from '../reference/batch.js';
 import { arbHeader, arbRecords } from '../reference/arbitrary.js';
@@ -268,6 +268,22 @@ describe('differential fuzz against the reference validator', () => {
         }
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('the debug build (assertions on) agrees on random batches and mutations', () => {
+    const debug = newCore({ debug: true });
+    fc.assert(
+      fc.property(arbRecords(6, 24), arbHeader, fc.nat(), fc.integer({ min: 1, max: 255 }), (records, h, at, v) => {
+        const buf = encodeBatch(records, h);
+        buf[at % buf.length]! ^= v;
+        for (const opts of [{}, { strict: true, records: true }]) {
+          const a = debug.validateBatches(buf, opts);
+          const b = core.validateBatches(buf, opts);
+          expect(a).toEqual(b);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
