@@ -4,7 +4,8 @@
 set -euo pipefail
 PKGS=(kcat python3-kafka python3-confluent-kafka golang-go
   golang-github-segmentio-kafka-go-dev golang-github-shopify-sarama-dev
-  golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev chromium lz4 zstd gzip)
+  golang-github-confluentinc-confluent-kafka-go-dev librdkafka-dev chromium lz4 zstd gzip
+  python3-snappy python3-lz4 python3-zstandard)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
