@@ -12,14 +12,14 @@ export const root = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCES = ['host/core/abi.ts', 'host/core/core.ts', 'host/core/types.ts', 'test/runtimes/check.ts'];
 
 /** A temp dir with host/core/*.js, test/runtimes/check.js and build/kwasm.wasm. */
-export function stage(extra: Record<string, string> = {}): { dir: string; cleanup: () => void } {
+export function stage(extra: Record<string, string> = {}, opts: { sources?: string[]; prefix?: string } = {}): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'kwasm-rt-'));
-  for (const rel of SOURCES) {
+  for (const rel of opts.sources ?? SOURCES) {
     const out = ts.transpileModule(readFileSync(join(root, rel), 'utf8'), {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, verbatimModuleSyntax: true },
       fileName: rel,
     });
-    const dest = join(dir, rel.replace(/\.ts$/, '.js'));
+    const dest = join(dir, opts.prefix ?? '', rel.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, out.outputText);
   }
