@@ -88,27 +88,43 @@ export class Reader {
 
   /** Unsigned LEB128 varint of at most 5 bytes and 32 bits. */
   uvarint(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos]!;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    return this.#uvarintLong();
+  }
+
+  #uvarintLong(): number {
     const buf = this.buf;
-    let pos = this.pos;
     const end = this.end;
+    let pos = this.pos;
     let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let shift = 0; shift <= 28; shift += 7) {
       if (pos >= end) {
         this.pos = pos;
         throw this.fail('TRUNCATED', 'varint runs past the end');
       }
       const b = buf[pos++]!;
-      if (shift === 28 && b > 0x0f) {
-        this.pos = pos - 1;
-        throw this.fail('INVALID_VARINT', 'unsigned varint overflows 32 bits');
+      if (shift === 28) {
+        if (b > 0x0f) {
+          this.pos = pos - 1;
+          throw this.fail('INVALID_VARINT', 'unsigned varint longer than 5 bytes or over 32 bits');
+        }
+        this.pos = pos;
+        return value + b * 0x10000000;
       }
-      value += (b & 0x7f) * 2 ** shift;
+      value |= (b & 0x7f) << shift;
       if (b < 0x80) {
         this.pos = pos;
         return value;
       }
     }
-    throw this.fail('INVALID_VARINT', 'unsigned varint longer than 5 bytes');
+    throw this.fail('INVALID_VARINT', 'unreachable');
   }
 
   /** Signed zigzag varint (32 bit). Not used by the message schemas; records use it. */
@@ -189,10 +205,12 @@ export class Reader {
     return this.nbytes(flex, nullable);
   }
 
-  /** `n` bytes as a view of the frame (no copy). Caller has checked n <= remaining. */
+  /** `n` bytes as a plain Uint8Array view of the frame (no copy; a Buffer frame's subarray would
+   *  cost a Buffer construction per field). */
   view(n: number): Uint8Array {
     this.#need(n);
-    const v = this.buf.subarray(this.pos, this.pos + n);
+    const buf = this.buf;
+    const v = new Uint8Array(buf.buffer, buf.byteOffset + this.pos, n);
     this.pos += n;
     return v;
   }

@@ -156,7 +156,7 @@ export class Writer {
     if (b === null) return this.length(-1, flex);
     this.length(b.length, flex);
     if (b.length === 0) return;
-    if (this.pos > this.#start) this.#chunks.push(this.buf.subarray(this.#start, this.pos));
+    if (this.pos > this.#start) this.#chunks.push(this.#slice());
     this.#chunks.push(b);
     this.#start = this.pos;
     this.#external += b.length;
@@ -197,8 +197,15 @@ export class Writer {
     if (this.pos !== this.buf.length) {
       throw new Error(`protocol writer: size pass said ${this.buf.length} bytes, wrote ${this.pos} (generator bug)`);
     }
-    if (this.pos > this.#start) this.#chunks.push(this.buf.subarray(this.#start, this.pos));
+    if (this.pos > this.#start) this.#chunks.push(this.#slice());
     return this.#chunks;
+  }
+
+  /** The bytes written since the last chunk, as a plain Uint8Array view (cheaper than a Buffer
+   *  subarray; sockets take either). */
+  #slice(): Uint8Array {
+    const buf = this.buf;
+    return new Uint8Array(buf.buffer, buf.byteOffset + this.#start, this.pos - this.#start);
   }
 }
 
