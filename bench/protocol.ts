@@ -106,7 +106,8 @@ for (const partitions of [1, 100]) {
   // Peer: the same response made into one buffer (a copying encoder's output).
   row(name, 'peer: Fetch encode + concat (copying)', bench(() => concatChunks(encodeResponse(ApiKey.Fetch, 16, 7, fetch))), MiB);
   if (partitions === 1) {
-    const inline = fChunks.filter((c) => !recs.includes(c)).reduce((n, c) => n + c.length, 0);
+    const own = new Set<Uint8Array>(recs);
+    const inline = fChunks.filter((c) => !own.has(c)).reduce((n, c) => n + c.length, 0);
     console.log(`Fetch v16 response, 1 partition: ${fChunks.length} chunks, ${inline} inline bytes + ${MiB} record bytes (the caller's buffer)`);
   }
 }
