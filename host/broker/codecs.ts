@@ -1,15 +1,17 @@
 // The compression codecs the broker uses when it must touch record data (up/down-conversion,
-// topic compression.type, compaction). gzip comes from node:zlib; snappy, lz4 and zstd from the
-// native libraries wrapped in host/compression when present.
-import zlib from 'node:zlib';
+// topic compression.type, compaction): the synchronous codecs of host/compression — gzip
+// (node:zlib), snappy (xerial framing, as Java clients expect) and lz4 (frame) — with bounded
+// decompression. zstd has no synchronous binding: asking for it is UNSUPPORTED_COMPRESSION_TYPE.
+import { compressSync, decompressSync } from '../compression/index.js';
 import { KafkaError } from './errors.js';
 import type { Codecs } from './convert.js';
 
-export function nodeCodecs(extra?: Partial<Record<number, { compress(d: Uint8Array): Uint8Array; decompress(d: Uint8Array): Uint8Array }>>): Codecs {
-  const table: Record<number, { compress(d: Uint8Array): Uint8Array; decompress(d: Uint8Array): Uint8Array }> = {
-    1: { compress: (d) => zlib.gzipSync(d), decompress: (d) => zlib.gunzipSync(d) },
-    ...(extra ?? {}),
-  };
+type Codec = { compress(d: Uint8Array): Uint8Array; decompress(d: Uint8Array): Uint8Array };
+
+export function nodeCodecs(extra?: Partial<Record<number, Codec>>): Codecs {
+  const table: Record<number, Codec> = {};
+  for (const id of [1, 2, 3]) table[id] = { compress: (d) => compressSync(id, d), decompress: (d) => decompressSync(id, d) };
+  Object.assign(table, extra ?? {});
   const pick = (codec: number) => {
     const c = table[codec];
     if (!c) throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `compression codec ${codec} is not available`);
