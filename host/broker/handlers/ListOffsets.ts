@@ -1,11 +1,15 @@
 // ListOffsets (key 2), v0–10. EARLIEST (-2) = log start, LATEST (-1) = high watermark (the last
 // stable offset under read_committed), MAX_TIMESTAMP (-3, v7+), EARLIEST_LOCAL (-4, v8+: no
 // tiered storage, so the log start), LATEST_TIERED (-5, v9+: nothing tiered, so -1), or the first
-// offset whose timestamp is >= the given one, found through the time index. v0 answers with the
-// old offsets list.
+// offset whose timestamp is >= the given one: the log finds the batch through the time index, and
+// the record inside it is picked here, as Kafka answers with the record's offset and timestamp (a
+// compressed batch is decompressed for that). v0 answers with the old offsets list.
 import { ApiKey } from '../../protocol/generated/index.js';
+import { Attr } from '../../core/types.js';
+import { decompress } from '../../compression/index.js';
+import type { OffsetAndTimestamp, PartitionLog } from '../../storage/index.js';
 import { ErrorCode, kafkaErrorCode } from '../errors.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 const READ_COMMITTED = 1;
 
@@ -46,7 +50,7 @@ export default defineHandler({
             offset = -1n;
           } else {
             const found = await log.listOffsets(ts);
-            if (found) ({ offset, timestamp, leaderEpoch } = found);
+            if (found) ({ offset, timestamp, leaderEpoch } = await firstRecordAtOrAfter(ctx, log, found, ts));
           }
           partitions.push({
             partitionIndex: p.partitionIndex,
@@ -65,3 +69,40 @@ export default defineHandler({
     return { topics: out };
   },
 });
+
+const NEED_ASYNC = Symbol('decompress asynchronously');
+
+/** The first record of the found batch whose timestamp is >= ts (the batch itself when it has one record). */
+async function firstRecordAtOrAfter(ctx: RequestContext, log: PartitionLog, found: OffsetAndTimestamp, ts: bigint): Promise<OffsetAndTimestamp> {
+  const { core } = ctx.broker;
+  try {
+    const r = await log.read(found.offset, { maxBytes: 1, minOneBatch: true });
+    const batch = r.records[0];
+    const b = batch ? core.validateBatches(batch).batches[0] : undefined;
+    if (!batch || !b || b.recordCount <= 1 || (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0) return found;
+    const bytes = batch.subarray(b.position, b.position + b.size);
+    let pending: { data: Uint8Array; codec: number } | null = null;
+    let records;
+    try {
+      records = core.decodeRecords(bytes, {
+        decompress: (data, codec) => {
+          pending = { data, codec };
+          throw NEED_ASYNC;
+        },
+      });
+    } catch (e) {
+      if (e !== NEED_ASYNC || pending === null) throw e;
+      const { data, codec } = pending as { data: Uint8Array; codec: number };
+      const section = await decompress(codec, data);
+      records = core.decodeRecords(bytes, { decompress: () => section });
+    }
+    for (const rec of records) {
+      const offset = b.baseOffset + BigInt(rec.offsetDelta);
+      const timestamp = b.baseTimestamp + rec.timestampDelta;
+      if (offset >= found.offset && timestamp >= ts) return { offset, timestamp, leaderEpoch: found.leaderEpoch };
+    }
+  } catch (err) {
+    ctx.broker.log.warn({ err, offset: String(found.offset) }, 'ListOffsets: cannot look inside the batch; answering with its base offset');
+  }
+  return found;
+}
