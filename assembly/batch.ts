@@ -168,16 +168,24 @@ export function patch(ptr: usize, len: usize, baseOffset: i64, leaderEpoch: i32,
 
 /**
  * Sets the timestamp type and maxTimestamp of every batch in [ptr, ptr+len) and recomputes its
- * CRC, as Kafka does for LogAppendTime topics. Returns the number of batches or -status.
+ * CRC, as Kafka does for LogAppendTime topics. Every CRC is checked first, so corrupt bytes are
+ * never given a fresh checksum: on -status nothing was changed. Returns the number of batches.
  */
 export function setMaxTimestamp(ptr: usize, len: usize, logAppendTime: bool, maxTimestamp: i64): i32 {
   let pos: usize = 0;
-  let n: i32 = 0;
   while (pos < len) {
     const b = ptr + pos;
     const framed = frameBatch(b, len - pos);
     if (framed < 0) return <i32>framed;
     const size = <usize>framed;
+    if (crc32c(b + L.B_ATTRIBUTES, size - L.B_ATTRIBUTES, 0) != <u32>be32(b + L.B_CRC)) return -CRC_MISMATCH;
+    pos += size;
+  }
+  pos = 0;
+  let n: i32 = 0;
+  while (pos < len) {
+    const b = ptr + pos;
+    const size = <usize>be32(b + L.B_LENGTH) + 12;
     let attributes = be16(b + L.B_ATTRIBUTES) & ~L.ATTR_LOG_APPEND_TIME;
     if (logAppendTime) attributes |= L.ATTR_LOG_APPEND_TIME;
     put16(b + L.B_ATTRIBUTES, attributes);

@@ -181,4 +181,12 @@ describe('setMaxTimestamp (LogAppendTime)', () => {
       [0, 6n],
     ]);
   });
+  it('never gives corrupt bytes a fresh CRC: nothing changes on CRC_MISMATCH', () => {
+    const a = core.encodeBatch([{ value: null, timestamp: 5 }]);
+    const buf = new Uint8Array([...a, ...a]);
+    buf[buf.length - 1]! ^= 1;
+    const before = buf.slice();
+    expect(() => core.setMaxTimestamp(buf, 1n, true)).toThrow(expect.objectContaining({ status: S.CRC_MISMATCH }));
+    expect(buf).toEqual(before);
+  });
 });
