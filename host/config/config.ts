@@ -126,6 +126,11 @@ export class BrokerConfig {
     return 'DEFAULT_CONFIG';
   }
 
+  /** The value given at start (file, environment, overrides), ignoring dynamic changes; null if none. */
+  staticValue(name: string): string | null {
+    return this.#static.get(name) ?? null;
+  }
+
   isSet(name: string): boolean {
     return this.#dynamic.has(name) || this.#static.has(name);
   }

@@ -171,6 +171,10 @@ export class Log implements PartitionLog {
     return this.#state.get(producerId);
   }
 
+  activeProducers(): Array<Readonly<ProducerEntry>> {
+    return [...this.#state.producers.values()];
+  }
+
   /** Committed producer state (engines persist it). */
   get producerStateManager(): ProducerStateManager {
     return this.#state;

@@ -149,6 +149,8 @@ export interface PartitionLog {
   maintenance(nowMs?: number): Promise<MaintenanceReport>;
 
   producerState(producerId: bigint): Readonly<ProducerEntry> | undefined;
+  /** Every producer with state in this partition (DescribeProducers), committed data only. */
+  activeProducers(): Array<Readonly<ProducerEntry>>;
   /** Records an aborted transaction in the segment holding `txn.lastOffset` (the ABORT marker). */
   appendAbortedTxn(txn: AbortedTxn): Promise<void>;
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
