@@ -1,12 +1,15 @@
 // The raw ABI of build/kwasm.wasm: exports, arena, no allocation after start, no traps on bad
 // pointers. What another runtime relies on (README "WASM core ABI").
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coreImports } from '../../host/core/core.js';
 import { coreModule, wasmPath } from '../../host/core/wasm.js';
 import type { CoreExports } from '../../host/core/abi.js';
 import { ABI_VERSION } from '../../host/core/abi.js';
 import { encodeBatch } from '../reference/batch.js';
+import { arbHeader, arbRecords } from '../reference/arbitrary.js';
+import { encodeMessageSet } from '../reference/legacy.js';
 
 const raw = () => new WebAssembly.Instance(coreModule(), coreImports()).exports as unknown as CoreExports;
 const BAD_ARGUMENT = 10;
@@ -117,5 +120,53 @@ describe('bad pointers give -BAD_ARGUMENT, never a trap', () => {
     expect(x.timeIndexCheck(p, 5)).toBe(-BAD_ARGUMENT);
     expect(x.timeIndexEntry(1024, 2, -1)).toBe(-BAD_ARGUMENT);
     expect(x.offsetIndexLookup(1024, -1, 0)).toBe(-BAD_ARGUMENT);
+  });
+});
+
+describe('no read past the input', () => {
+  it('corrupt inputs that end at the last byte of linear memory never trap (a read past them would)', () => {
+    const x = raw();
+    const table = x.arenaBase();
+    x.memory.grow(64);
+    const top = x.memory.buffer.byteLength;
+    const tableCap = 200;
+    fc.assert(
+      fc.property(
+        arbRecords(6, 24),
+        arbHeader,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.nat(),
+        (records, h, flips, cut) => {
+          let b = encodeBatch(records, h);
+          for (const [at, v] of flips) b[at % b.length] = v;
+          b = b.subarray(0, b.length - (cut % 8));
+          const p = top - b.length;
+          new Uint8Array(x.memory.buffer).set(b, p);
+          for (const flags of [0, 1, 2, 3]) x.validateBatches(p, b.length, flags, table, tableCap);
+          x.decodeBatch(p, b.length, table, tableCap, table + tableCap * 48, tableCap);
+          x.decodeRecords(p + Math.min(61, b.length), Math.max(0, b.length - 61), records.length, 0x7fffffff, table, tableCap, table + tableCap * 48, tableCap);
+          x.controlRecord(p, b.length);
+          x.decodeMessageSet(p, b.length, table, tableCap);
+          x.assignOffsets(p, b.length, 1n, 1, 0);
+          x.setMaxTimestamp(p, b.length, 1, 5n);
+          x.offsetIndexLookup(p, Math.floor(b.length / 8), 1000);
+          x.timeIndexLookup(p, Math.floor(b.length / 12), 1000n);
+          x.offsetIndexCheck(p, Math.floor(b.length / 8));
+          x.timeIndexCheck(p, Math.floor(b.length / 12));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // Legacy sets too, at the very end of memory.
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(), fc.integer({ min: 0, max: 255 }), (value, at, v) => {
+        const b = encodeMessageSet([{ offset: 1n, magic: 1, attributes: 0, timestamp: 2n, key: null, value }]);
+        b[at % b.length] = v;
+        const p = top - b.length;
+        new Uint8Array(x.memory.buffer).set(b, p);
+        x.decodeMessageSet(p, b.length, table, tableCap);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
