@@ -78,7 +78,8 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
 
   const brokers: BrokerEndpoint[] = [];
   const metadata = kind === 'memory' ? ClusterMetadata.memory(nodeId, brokers) : ClusterMetadata.open(logDirs[0]!, nodeId, brokers, config.get('cluster.id'));
-  for (const [k, v] of metadata.brokerConfigs) config.setDynamic(k, v);
+  // Dynamic broker configs: the cluster default, then this node's own on top.
+  for (const [k, v] of [...metadata.brokerConfigs, ...metadata.nodeConfigs]) config.setDynamic(k, v);
 
   let topicsRef: TopicManager | undefined;
   const topicConfig = (topic: string) => topicsRef?.logConfig(topic);

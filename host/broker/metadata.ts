@@ -4,7 +4,8 @@
 // On disk (first log dir):
 //   meta.properties         Kafka's format: version=1, cluster.id, node.id (a text file)
 //   __kwasm_metadata.json   {"version":1,"topics":[{"name","id"(base64url),"partitions":[{"leaderEpoch"}],
-//                           "configs":{k:v},"internal"}],"brokerConfigs":{k:v}}
+//                           "configs":{k:v},"internal"}],"brokerConfigs":{k:v},"nodeConfigs":{k:v}}
+//                           (brokerConfigs: cluster-wide dynamic defaults; nodeConfigs: this node's own)
 //                           written to a temp file, fsynced, then renamed over the old one.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -58,7 +59,10 @@ export class ClusterMetadata {
   readonly topics = new Map<string, TopicMeta>();
   readonly #byId = new Map<string, TopicMeta>();
   readonly #dir: string | null;
+  /** Dynamic broker configs set for the cluster default (AlterConfigs on broker ""). */
   brokerConfigs = new Map<string, string>();
+  /** Dynamic broker configs set for this node id; they win over the cluster default. */
+  nodeConfigs = new Map<string, string>();
   /** Producer ids are handed out from blocks; the block's end is persisted before use. */
   #nextProducerId = 0n;
   #producerIdBlockEnd = 0n;
@@ -113,6 +117,7 @@ export class ClusterMetadata {
         });
       }
       md.brokerConfigs = new Map(Object.entries(doc.brokerConfigs ?? {}));
+      md.nodeConfigs = new Map(Object.entries(doc.nodeConfigs ?? {}));
       md.#nextProducerId = BigInt(doc.producerIdBlockEnd ?? '0');
       md.#producerIdBlockEnd = md.#nextProducerId;
     }
@@ -172,6 +177,7 @@ export class ClusterMetadata {
         partitions: t.partitions.map((p) => ({ leaderEpoch: p.leaderEpoch })),
       })),
       brokerConfigs: Object.fromEntries(this.brokerConfigs),
+      nodeConfigs: Object.fromEntries(this.nodeConfigs),
       producerIdBlockEnd: String(this.#producerIdBlockEnd),
     };
     writeAtomic(path.join(this.#dir, '__kwasm_metadata.json'), JSON.stringify(doc));
@@ -197,6 +203,7 @@ interface PersistedDoc {
     partitions: Array<{ leaderEpoch: number }>;
   }>;
   brokerConfigs?: Record<string, string>;
+  nodeConfigs?: Record<string, string>;
   producerIdBlockEnd?: string;
 }
 
