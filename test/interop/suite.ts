@@ -1,0 +1,212 @@
+// The one scenario every real client runs against an in-process kwasm broker (file storage, so
+// the restart is real). A client plugs in as an adapter that performs these operations with the
+// client's own API (a helper program speaking JSON, or the library in-process):
+//   create   {topic, partitions}                     → topic created through the client's admin API
+//                                                       (or auto-created through its metadata request)
+//   produce  {topic, partition, groups, idempotent?}  → one producer per group, using group.codec;
+//                                                       {offsets: number[][]} from delivery reports
+//   consume  {topic, partition, count, timeoutMs}    → partition assigned, from the beginning
+//                                                       (no consumer group); {records}
+//   offsets  {topic, partition, timestamps}          → {earliest, latest, byTimestamp}
+// The suite then checks what the client saw against what the broker stored.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker, type TestBroker } from '../helpers/broker.js';
+import { CODEC_ID, expectRecords, groupOffsets, killChildren, recentBase, recordsFor, storedBatches, type Codec, type ConsumedRec, type Rec, type RecordOptions } from './harness.js';
+
+export interface ProduceRequest {
+  op: 'produce';
+  bootstrap: string;
+  topic: string;
+  partition: number;
+  groups: Array<{ codec: Codec; records: Rec[] }>;
+  idempotent?: boolean;
+}
+
+export type OpRequest =
+  | { op: 'create'; bootstrap: string; topic: string; partitions: number }
+  | ProduceRequest
+  | { op: 'consume'; bootstrap: string; topic: string; partition: number; count: number; timeoutMs: number }
+  | { op: 'offsets'; bootstrap: string; topic: string; partition: number; timestamps: number[] };
+
+export interface OffsetsResult {
+  earliest: number;
+  latest: number;
+  byTimestamp: Array<{ offset: number; timestamp: number } | null>;
+}
+
+export interface ClientAdapter {
+  /** Called once before the tests (build a helper, connect). */
+  setup?(): Promise<void>;
+  teardown?(): Promise<void>;
+  op(req: OpRequest): Promise<unknown>;
+}
+
+export interface ClientSpec {
+  name: string;
+  codecs: readonly Codec[];
+  /** Topic created through the client's admin API; false: auto-created by its metadata request. */
+  admin: boolean;
+  /** The client can set record timestamps (by-timestamp lookups then use known timestamps). */
+  timestamps: boolean;
+  /** Offsets by timestamp through the client's API. */
+  byTimestamp: boolean;
+  idempotent: boolean;
+  records?: RecordOptions;
+  /** Extra tests with the running broker (client-specific features). */
+  extra?: (ctx: SuiteContext) => void;
+  /** Per-test timeout. */
+  timeoutMs?: number;
+  adapter: ClientAdapter;
+}
+
+export interface SuiteContext {
+  broker(): TestBroker;
+  op<T>(req: OpRequest): Promise<T>;
+}
+
+const PARTITION = 1;
+
+export function interopSuite(spec: ClientSpec): void {
+  const topic = `interop-${spec.name.replace(/[^a-zA-Z0-9]/g, '-')}`;
+  const timeout = spec.timeoutMs ?? 30_000;
+  let broker: TestBroker;
+  const base = recentBase();
+  const groups = spec.codecs.map((codec, j) => ({
+    codec,
+    records: recordsFor(codec, spec.name, { ...spec.records, ...(spec.timestamps ? { timestampBase: base + j * 10_000 } : {}) }),
+  }));
+  const firsts = groupOffsets(groups);
+  const expected: Rec[] = groups.flatMap((g) => g.records);
+  const produced: Rec[] = [];
+  let consumed: ConsumedRec[] = [];
+  const op = async <T>(req: OpRequest): Promise<T> => (await spec.adapter.op(req)) as T;
+  const bootstrap = () => broker.bootstrap;
+
+  describe(`interop: ${spec.name}`, () => {
+    beforeAll(async () => {
+      broker = await startTestBroker({ storage: 'file', config: { 'num.partitions': 2 } });
+      await spec.adapter.setup?.();
+    }, 600_000);
+
+    afterAll(async () => {
+      try {
+        await spec.adapter.teardown?.();
+      } finally {
+        killChildren();
+        await broker?.close();
+      }
+    });
+
+    it(
+      spec.admin ? 'creates a topic through its admin API' : 'auto-creates a topic through its metadata request',
+      async () => {
+        await op({ op: 'create', bootstrap: bootstrap(), topic, partitions: 2 });
+        const meta = broker.services.topics.get(topic);
+        expect(meta, `topic ${topic} exists on the broker`).toBeDefined();
+        expect(meta!.partitions.length).toBe(2);
+      },
+      timeout,
+    );
+
+    it(
+      `produces keyed records with headers under ${spec.codecs.join(', ')}, stored as produced`,
+      async () => {
+        const r = await op<{ offsets: number[][] }>({ op: 'produce', bootstrap: bootstrap(), topic, partition: PARTITION, groups });
+        expect(r.offsets).toEqual(groups.map((g, j) => g.records.map((_, i) => firsts[j]! + i)));
+        produced.push(...expected);
+        const batches = await storedBatches(broker, topic, PARTITION);
+        for (const [j, g] of groups.entries()) {
+          const from = firsts[j]!;
+          const to = from + g.records.length - 1;
+          const codecs = new Set(batches.filter((b) => b.lastOffset >= from && b.baseOffset <= to).map((b) => b.codec));
+          expect([...codecs], `stored codec of the ${g.codec} records`).toEqual([CODEC_ID[g.codec]]);
+        }
+      },
+      timeout,
+    );
+
+    it(
+      'consumes them back from the beginning with exact keys, values, headers and offsets',
+      async () => {
+        const r = await op<{ records: ConsumedRec[] }>({ op: 'consume', bootstrap: bootstrap(), topic, partition: PARTITION, count: produced.length, timeoutMs: 15_000 });
+        expectRecords(r.records, produced, 0, `${spec.name} consume`);
+        consumed = r.records;
+      },
+      timeout,
+    );
+
+    it(
+      spec.byTimestamp ? 'lists earliest, latest and by-timestamp offsets' : 'lists earliest and latest offsets',
+      async () => {
+        expect(consumed.length, 'the consume test ran').toBe(produced.length);
+        // A timestamp inside the third group (or the middle record) picks a record inside a batch.
+        const j = Math.min(2, groups.length - 1);
+        const target = spec.timestamps ? base + j * 10_000 + 2_500 : consumed[Math.floor(consumed.length / 2)]!.timestamp;
+        const wanted = consumed.find((c) => c.timestamp >= target)!;
+        const r = await op<OffsetsResult>({
+          op: 'offsets', bootstrap: bootstrap(), topic, partition: PARTITION,
+          timestamps: spec.byTimestamp ? [target, 0, consumed.at(-1)!.timestamp + 60_000] : [],
+        });
+        expect(r.earliest).toBe(0);
+        expect(r.latest).toBe(produced.length);
+        if (spec.byTimestamp) {
+          expect(r.byTimestamp[0], `first offset at or after ${target}`).toEqual({ offset: wanted.offset, timestamp: wanted.timestamp });
+          if (spec.timestamps) expect(wanted.offset).toBe(firsts[j]! + 3);
+          expect(r.byTimestamp[1], 'first offset at or after timestamp 0').toEqual({ offset: 0, timestamp: consumed[0]!.timestamp });
+          expect(r.byTimestamp[2], 'a timestamp after every record').toBeNull();
+        }
+      },
+      timeout,
+    );
+
+    if (spec.idempotent) {
+      it(
+        'produces with the idempotent producer: a producer id, sequences from 0, exact records back',
+        async () => {
+          const before = produced.length;
+          const idem = [{ codec: 'none' as Codec, records: recordsFor('none', `${spec.name}-idempotent`, { ...spec.records, count: 4 }) }];
+          if (spec.codecs.includes('lz4')) idem.push({ codec: 'lz4', records: recordsFor('lz4', `${spec.name}-idempotent`, { ...spec.records, count: 4 }) });
+          const r = await op<{ offsets: number[][] }>({ op: 'produce', bootstrap: bootstrap(), topic, partition: PARTITION, groups: idem, idempotent: true });
+          const starts = groupOffsets(idem, before);
+          expect(r.offsets).toEqual(idem.map((g, j) => g.records.map((_, i) => starts[j]! + i)));
+          const batches = (await storedBatches(broker, topic, PARTITION)).filter((b) => b.baseOffset >= before);
+          expect(batches.length).toBeGreaterThan(0);
+          for (const b of batches) expect(b.producerId, `producer id of the batch at ${b.baseOffset}`).toBeGreaterThanOrEqual(0n);
+          // Each group is one producer: its sequences start at 0 and follow the records.
+          for (const [j, g] of idem.entries()) {
+            const mine = batches.filter((b) => b.baseOffset >= starts[j]! && b.baseOffset < starts[j]! + g.records.length);
+            let seq = 0;
+            for (const b of mine) {
+              expect(b.baseSequence, `sequence of the batch at ${b.baseOffset}`).toBe(seq);
+              expect(b.codec).toBe(CODEC_ID[g.codec]);
+              seq += b.records;
+            }
+            expect(seq).toBe(g.records.length);
+          }
+          produced.push(...idem.flatMap((g) => g.records));
+          const back = await op<{ records: ConsumedRec[] }>({ op: 'consume', bootstrap: bootstrap(), topic, partition: PARTITION, count: produced.length, timeoutMs: 15_000 });
+          expectRecords(back.records, produced, 0, `${spec.name} consume after idempotent produce`);
+        },
+        timeout,
+      );
+    }
+
+    it(
+      'reads everything back after a broker restart, and appends after it',
+      async () => {
+        broker = await broker.restart();
+        const back = await op<{ records: ConsumedRec[] }>({ op: 'consume', bootstrap: bootstrap(), topic, partition: PARTITION, count: produced.length, timeoutMs: 15_000 });
+        expectRecords(back.records, produced, 0, `${spec.name} consume after restart`);
+        const more = [{ codec: spec.codecs.at(-1)!, records: recordsFor(spec.codecs.at(-1)!, `${spec.name}-after-restart`, { ...spec.records, count: 3 }) }];
+        const r = await op<{ offsets: number[][] }>({ op: 'produce', bootstrap: bootstrap(), topic, partition: PARTITION, groups: more, idempotent: spec.idempotent });
+        expect(r.offsets).toEqual([[0, 1, 2].map((i) => produced.length + i)]);
+        produced.push(...more[0]!.records);
+        const all = await op<{ records: ConsumedRec[] }>({ op: 'consume', bootstrap: bootstrap(), topic, partition: PARTITION, count: produced.length, timeoutMs: 15_000 });
+        expectRecords(all.records, produced, 0, `${spec.name} consume after restart and produce`);
+      },
+      timeout,
+    );
+
+    spec.extra?.({ broker: () => broker, op });
+  });
+}
