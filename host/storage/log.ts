@@ -359,12 +359,15 @@ export class Log implements PartitionLog {
           );
         } catch (e) {
           const err = ioError('append write failed', e);
-          this.#failAfterWriteError(err);
+          // Rewind offsets synchronously (appends arriving meanwhile get the right ones), cut the
+          // file back, then answer: the caller never sees a failure while torn bytes remain.
+          const failed = this.#rewind(err);
           try {
             await seg.truncate(position);
           } catch (e2) {
             this.#goOffline(e2, 'cutting back a failed append');
           }
+          for (const p of failed) p.reject(err);
           continue;
         }
         // Written: index entries from the core's descriptors, committed producer state.
@@ -426,12 +429,18 @@ export class Log implements PartitionLog {
     }
   }
 
-  /** Fails every queued append and rewinds offsets and producer state to what was written. */
-  #failAfterWriteError(err: StorageError): void {
-    this.#failQueued(err);
+  /** Takes every queued append out and rewinds offsets and producer state to what was written. */
+  #rewind(err: StorageError): Pending[] {
+    const failed = this.#queue;
+    this.#queue = [];
     this.#nextOffset = this.#logEndOffset;
     this.#pendingState = this.#state.clone();
     this.#logger.warn({ event: 'append_failed', topic: this.topic, partition: this.partition, error: err.message }, 'append failed; queued appends rejected');
+    return failed;
+  }
+
+  #failAfterWriteError(err: StorageError): void {
+    for (const p of this.#rewind(err)) p.reject(err);
   }
 
   #failQueued(err: StorageError): void {

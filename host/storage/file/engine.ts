@@ -336,7 +336,6 @@ export class FileStorage implements Storage {
           report.reason = scan.reason;
           report.truncatedBytes += fileSize - scan.validBytes;
           await seg.truncate(scan.validBytes);
-          await seg.sync();
           for (let j = i + 1; j < bases.length; j++) {
             const doomed = await FileSegment.open(ctx, bases[j]!);
             report.truncatedBytes += doomed.size;
@@ -355,10 +354,11 @@ export class FileStorage implements Storage {
           segments.splice(i, 1);
         }
       }
+      // No fsync here: the recovery point stays where it was, so an OS crash before the next flush
+      // simply means these segments are validated again on the next start.
       for (let i = recoverFrom; i < segments.length; i++) {
         const seg = segments[i]!;
         await seg.loadTxnIndex();
-        await seg.sync();
         if (i < segments.length - 1) await seg.persistIndexes();
       }
     }
@@ -377,7 +377,7 @@ export class FileStorage implements Storage {
       store,
       segments,
       logStartOffset,
-      recoveryPoint: recoverFrom < bases.length ? logEndOffset : rp,
+      recoveryPoint: rp < 0n ? 0n : rp,
       producerState: state,
       logger: this.#logger,
       clock: this.#clock,
@@ -385,8 +385,6 @@ export class FileStorage implements Storage {
     log.compactor = this.#o.compactor ?? null;
     this.#logs.set(key(topic, partition), { log, logDir, dir });
     if (report) {
-      // Everything that survived the scan is now durable: the recovery point is the log end.
-      await active.sync();
       report.logEndOffset = logEndOffset;
       const fields = { event: 'log_recovered', ...report, logEndOffset: String(logEndOffset) };
       if (report.truncatedBytes > 0) this.#logger.warn(fields, `recovered ${topic}-${partition}: truncated ${report.truncatedBytes} bytes (${report.reason})`);

@@ -10,7 +10,8 @@ import { statusName } from '../log.js';
 import { indexBatch } from '../segment.js';
 import type { FileSegment } from './segment.js';
 
-const CHUNK = 8 * 1024 * 1024;
+const CHUNK = 4 * 1024 * 1024;
+const HEADROOM_BYTES = 2 * 1024 * 1024;
 const INT32_MAX = 2147483647n;
 
 export interface SegmentScan {
@@ -25,6 +26,10 @@ export interface SegmentScan {
 /**
  * Scans `seg` from byte 0 to `fileSize`, rebuilding its indexes and stats. `expectedMinOffset` is
  * the lowest base offset the first batch may have (the previous segment's end).
+ *
+ * Reading and validating overlap: while the core validates one chunk, the next is being read into
+ * the other of two buffers. A batch cut by the chunk end is carried over by copying its start in
+ * front of the next chunk (each buffer keeps HEADROOM bytes free for that).
  */
 export async function scanSegment(
   seg: FileSegment,
@@ -34,64 +39,95 @@ export async function scanSegment(
   expectedMinOffset: bigint,
   onBatch?: (d: BatchDescriptor) => void,
   onProgress?: (bytes: number) => void,
+  tuning: { chunkBytes?: number; headroomBytes?: number } = {},
 ): Promise<SegmentScan> {
+  const HEADROOM = tuning.headroomBytes ?? HEADROOM_BYTES;
   seg.offsetIndex.clear();
   seg.timeIndex.clear();
   seg.maxTimestamp = -1n;
   seg.offsetOfMaxTimestamp = -1n;
   seg.bytesSinceIndexEntry = 0;
   let next = expectedMinOffset > seg.baseOffset ? expectedMinOffset : seg.baseOffset;
-  let pos = 0;
-  let chunk = CHUNK;
   let batches = 0;
   let reason = 'OK';
-  outer: while (pos < fileSize) {
-    const len = Math.min(chunk, fileSize - pos);
-    const buf = await seg.read(pos, len);
-    if (buf.length < len) {
-      reason = 'TRUNCATED';
-      break;
+  const chunk = Math.min(tuning.chunkBytes ?? CHUNK, Math.max(fileSize, 4096));
+  const bufs = [Buffer.allocUnsafe(HEADROOM + chunk), Buffer.allocUnsafe(HEADROOM + chunk)];
+  const readAt = async (buf: Buffer, at: number, position: number, length: number): Promise<number> => {
+    let got = 0;
+    while (got < length) {
+      const n = await seg.readInto(buf.subarray(at + got), position + got, length - got);
+      if (n === 0) break;
+      got += n;
     }
-    const scan = core.validateBatches(buf);
+    return got;
+  };
+  /** File position of view[0]. */
+  let pos = 0;
+  let cur = 0;
+  let readEnd = Math.min(chunk, fileSize);
+  let view = bufs[0]!.subarray(HEADROOM, HEADROOM + (await readAt(bufs[0]!, HEADROOM, 0, readEnd)));
+  if (view.length < readEnd) readEnd = view.length;
+  while (view.length > 0) {
+    const other = bufs[1 - cur]!;
+    const nextLen = Math.min(chunk, fileSize - readEnd);
+    const prefetch = nextLen > 0 ? readAt(other, HEADROOM, readEnd, nextLen) : null;
+    const scan = core.validateBatches(view);
+    let stop = false;
     for (const d of scan.batches) {
       const last = d.baseOffset + BigInt(d.lastOffsetDelta);
       if (d.baseOffset < next || last - seg.baseOffset > INT32_MAX) {
         reason = 'OFFSET_ORDER';
         pos += d.position;
-        break outer;
+        stop = true;
+        break;
       }
       indexBatch(seg, d, pos + d.position, indexIntervalBytes);
       onBatch?.(d);
       next = last + 1n;
       batches++;
     }
+    if (stop) {
+      await prefetch;
+      break;
+    }
     pos += scan.validBytes;
     onProgress?.(scan.validBytes);
-    if (scan.status === BatchStatus.OK) {
-      chunk = CHUNK;
-      continue;
+    const rest = view.subarray(scan.validBytes);
+    if (scan.status !== BatchStatus.OK && scan.status !== BatchStatus.TRUNCATED) {
+      await prefetch;
+      if (scan.status === BatchStatus.TOO_LARGE) {
+        throw new StorageError('KAFKA_STORAGE_ERROR', `a chunk at ${pos} of ${seg.path('.log')} is too large for the core to validate`);
+      }
+      reason = statusName(scan.status);
+      break;
     }
     if (scan.status === BatchStatus.TRUNCATED) {
-      // The chunk may simply end inside a batch: read again from it, sized to hold it, if the file
-      // has all of its bytes. Otherwise it is a torn write.
-      const size = frameSize(buf, scan.errorPosition);
-      if (size >= 61 && size > len - scan.validBytes && pos + size <= fileSize) {
-        chunk = Math.max(size, CHUNK);
-        continue;
+      // Either the chunk ends inside a batch (more of the file follows) or the file does: torn.
+      const size = frameSize(rest, 0);
+      if (!prefetch || (size >= 0 && size < 61) || (size > 0 && pos + size > fileSize)) {
+        await prefetch;
+        reason = 'TRUNCATED';
+        break;
       }
+    }
+    const got = prefetch ? await prefetch : 0;
+    readEnd += got;
+    if (rest.length === 0 && got === 0) break;
+    if (rest.length <= HEADROOM) {
+      other.set(rest, HEADROOM - rest.length);
+      view = other.subarray(HEADROOM - rest.length, HEADROOM + got);
+      cur = 1 - cur;
+    } else {
+      // A carried-over batch larger than the headroom (rare: max.message.bytes above 2 MiB).
+      const big = Buffer.allocUnsafe(rest.length + got);
+      big.set(rest, 0);
+      big.set(other.subarray(HEADROOM, HEADROOM + got), rest.length);
+      view = big;
+    }
+    if (got === 0 && scan.status === BatchStatus.TRUNCATED) {
       reason = 'TRUNCATED';
       break;
     }
-    if (scan.status === BatchStatus.TOO_LARGE) {
-      if (scan.validBytes > 0) continue;
-      if (chunk > 65536) {
-        chunk >>= 1;
-        continue;
-      }
-      throw new StorageError('KAFKA_STORAGE_ERROR', `a batch at ${pos} of ${seg.path('.log')} is too large for the core to validate`);
-    }
-    reason = statusName(scan.status);
-    break;
   }
   seg.size = pos;
   seg.nextOffset = batches > 0 ? next : seg.baseOffset;

@@ -54,9 +54,7 @@ export class FileSegment implements Segment {
   #txnSize = 0;
   #txnDirty = false;
   #loaded: Promise<void> | null;
-  #tail: Buffer | null = null;
-  #tailStart = 0;
-  #tailLen = 0;
+  readonly #tail = new TailCache();
   #pins = 0;
   #unpinned: Array<() => void> = [];
   #deleted = false;
@@ -189,36 +187,21 @@ export class FileSegment implements Segment {
 
   #cacheTail(chunks: readonly Uint8Array[], bytes: number, position: number): void {
     const cap = this.#ctx.tailCacheBytes;
-    if (cap <= 0 || bytes > cap) {
-      this.#tail = null;
-      return;
-    }
-    if (!this.#tail || this.#tailStart + this.#tailLen !== position || this.#tailLen + bytes > cap) {
-      // Start a new buffer (views of the old one stay valid), keeping the newest half of the old.
-      const next = Buffer.allocUnsafe(cap);
-      let keep = 0;
-      if (this.#tail && this.#tailStart + this.#tailLen === position) {
-        keep = Math.min(this.#tailLen, cap - bytes, cap >> 1);
-        next.set(this.#tail.subarray(this.#tailLen - keep, this.#tailLen), 0);
-      }
-      this.#tail = next;
-      this.#tailStart = position - keep;
-      this.#tailLen = keep;
-    }
-    let at = this.#tailLen;
-    for (const c of chunks) {
-      this.#tail.set(c, at);
-      at += c.length;
-    }
-    this.#tailLen = at;
+    if (cap <= 0) return;
+    const t = this.#tail;
+    if (t.end !== position) t.clear(position);
+    for (const c of chunks) t.append(c);
+    t.evict(cap);
+  }
+
+  /** Reads into a caller-owned buffer (recovery reuses one buffer for a whole scan). */
+  readInto(buffer: Uint8Array, position: number, length: number): Promise<number> {
+    return this.#ctx.fs.read(this.#logFd, buffer, 0, length, position);
   }
 
   async read(position: number, length: number): Promise<Uint8Array> {
-    const end = position + length;
-    const t = this.#tail;
-    if (t && position >= this.#tailStart && end <= this.#tailStart + this.#tailLen) {
-      return t.subarray(position - this.#tailStart, end - this.#tailStart);
-    }
+    const cached = this.#tail.slice(position, position + length);
+    if (cached) return cached;
     return readFully(this.#ctx.fs, this.#logFd, position, length);
   }
 
@@ -231,8 +214,7 @@ export class FileSegment implements Segment {
   }
 
   async truncate(position: number): Promise<void> {
-    this.#tail = null;
-    this.#tailLen = 0;
+    this.#tail.clear(-1);
     await this.#ctx.fs.ftruncate(this.#logFd, position);
   }
 
@@ -282,7 +264,7 @@ export class FileSegment implements Segment {
   }
 
   async seal(): Promise<void> {
-    this.#tail = null;
+    this.#tail.clear(-1);
     await this.#writeIndexes();
     await this.sync();
   }
@@ -300,7 +282,7 @@ export class FileSegment implements Segment {
       await fs.close(this.#txnFd);
       this.#txnFd = -1;
     }
-    this.#tail = null;
+    this.#tail.clear(-1);
     this.#freeIndexes();
   }
 
@@ -355,5 +337,66 @@ export class FileSegment implements Segment {
     } else {
       await finish();
     }
+  }
+}
+
+const TAIL_BLOCK = 256 * 1024;
+
+/**
+ * The newest bytes of the active segment in fixed blocks. Appends copy into the current block (a
+ * block is never written twice at the same place, so views handed out stay valid); the oldest
+ * blocks are dropped beyond the cap. A read inside one block is a view; across blocks, a copy.
+ */
+class TailCache {
+  #blocks: Array<{ start: number; buf: Buffer; len: number }> = [];
+  /** File position right after the cached bytes (-1: nothing cached). */
+  end = -1;
+
+  clear(position: number): void {
+    this.#blocks = [];
+    this.end = position;
+  }
+
+  append(c: Uint8Array): void {
+    let off = 0;
+    while (off < c.length) {
+      let b = this.#blocks[this.#blocks.length - 1];
+      if (!b || b.len === b.buf.length) {
+        b = { start: this.end, buf: Buffer.allocUnsafe(Math.max(TAIL_BLOCK, 0)), len: 0 };
+        this.#blocks.push(b);
+      }
+      const n = Math.min(c.length - off, b.buf.length - b.len);
+      b.buf.set(off === 0 && n === c.length ? c : c.subarray(off, off + n), b.len);
+      b.len += n;
+      off += n;
+      this.end += n;
+    }
+  }
+
+  evict(cap: number): void {
+    let total = this.#blocks.length * TAIL_BLOCK;
+    while (this.#blocks.length > 1 && total - TAIL_BLOCK >= cap) {
+      this.#blocks.shift();
+      total -= TAIL_BLOCK;
+    }
+  }
+
+  slice(from: number, to: number): Uint8Array | null {
+    const bl = this.#blocks;
+    if (bl.length === 0 || from < bl[0]!.start || to > this.end || from >= to) return null;
+    let i = bl.length - 1;
+    while (bl[i]!.start > from) i--;
+    const first = bl[i]!;
+    if (to <= first.start + first.len) return first.buf.subarray(from - first.start, to - first.start);
+    const out = Buffer.allocUnsafe(to - from);
+    let at = 0;
+    for (let pos = from; pos < to; i++) {
+      const b = bl[i]!;
+      const n = Math.min(to, b.start + b.len) - pos;
+      out.set(b.buf.subarray(pos - b.start, pos - b.start + n), at);
+      at += n;
+      pos += n;
+    }
+    return out;
   }
 }

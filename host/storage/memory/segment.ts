@@ -1,11 +1,13 @@
-// A segment held in memory: the same bytes a .log file would hold, in a growable buffer. Reads
-// return views; a buffer region once written is never overwritten in place (growth and truncation
-// allocate a new buffer), so views handed out stay valid.
+// A segment held in memory: the same bytes a .log file would hold, in 4 MiB pages. Reads within a
+// page return views; a page region once written is never overwritten in place (truncation starts
+// new pages), so views handed out stay valid.
 import type { Core } from '../../core/types.js';
 import { OffsetIndex } from '../offset-index.js';
 import type { Segment, SegmentStore } from '../segment.js';
 import { TimeIndex } from '../time-index.js';
 import { TxnIndex, type AbortedTxn } from '../txn-index.js';
+
+const PAGE = 4 * 1024 * 1024;
 
 export class MemorySegment implements Segment {
   readonly baseOffset: bigint;
@@ -18,7 +20,7 @@ export class MemorySegment implements Segment {
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
   readonly txnIndex = new TxnIndex();
-  #buf: Buffer = Buffer.alloc(0);
+  #pages: Array<{ start: number; buf: Buffer; len: number }> = [];
 
   constructor(core: Core, baseOffset: bigint, indexBytes: number) {
     this.baseOffset = baseOffset;
@@ -29,30 +31,59 @@ export class MemorySegment implements Segment {
 
   async loadIndexes(): Promise<void> {}
 
-  async write(chunks: readonly Uint8Array[], bytes: number): Promise<void> {
+  async write(chunks: readonly Uint8Array[], _bytes: number): Promise<void> {
     let at = this.size;
-    if (at + bytes > this.#buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(at + bytes, Math.min(this.#buf.length * 2, at + bytes + 64 * 1024 * 1024), 4096));
-      grown.set(this.#buf.subarray(0, at));
-      this.#buf = grown;
-    }
     for (const c of chunks) {
-      this.#buf.set(c, at);
-      at += c.length;
+      let off = 0;
+      while (off < c.length) {
+        let pg = this.#pages[this.#pages.length - 1];
+        if (!pg || pg.len === pg.buf.length || pg.start + pg.len !== at) {
+          pg = { start: at, buf: Buffer.allocUnsafe(PAGE), len: 0 };
+          this.#pages.push(pg);
+        }
+        const n = Math.min(c.length - off, pg.buf.length - pg.len);
+        pg.buf.set(c.subarray(off, off + n), pg.len);
+        pg.len += n;
+        off += n;
+        at += n;
+      }
     }
   }
 
   async read(position: number, length: number): Promise<Uint8Array> {
-    const end = Math.min(this.size, position + length);
-    return this.#buf.subarray(position, Math.max(position, end));
+    const to = Math.min(this.size, position + length);
+    if (position >= to) return new Uint8Array(0);
+    const pages = this.#pages;
+    let i = pages.length - 1;
+    while (i > 0 && pages[i]!.start > position) i--;
+    const first = pages[i]!;
+    if (to <= first.start + first.len) return first.buf.subarray(position - first.start, to - first.start);
+    const out = Buffer.allocUnsafe(to - position);
+    let at = 0;
+    for (let pos = position; pos < to; i++) {
+      const pg = pages[i]!;
+      const n = Math.min(to, pg.start + pg.len) - pos;
+      out.set(pg.buf.subarray(pos - pg.start, pos - pg.start + n), at);
+      at += n;
+      pos += n;
+    }
+    return out;
   }
 
   async sync(): Promise<void> {}
 
   async truncate(position: number): Promise<void> {
-    const b = Buffer.allocUnsafe(Math.max(position, 4096));
-    b.set(this.#buf.subarray(0, position));
-    this.#buf = b;
+    // Keep whole pages below the cut; the page holding it becomes a fresh copy of its prefix.
+    const kept: Array<{ start: number; buf: Buffer; len: number }> = [];
+    for (const pg of this.#pages) {
+      if (pg.start + pg.len <= position) kept.push(pg);
+      else if (pg.start < position) {
+        const buf = Buffer.allocUnsafe(PAGE);
+        buf.set(pg.buf.subarray(0, position - pg.start));
+        kept.push({ start: pg.start, buf, len: position - pg.start });
+      }
+    }
+    this.#pages = kept;
   }
 
   async appendTxn(txn: AbortedTxn): Promise<void> {
@@ -67,7 +98,7 @@ export class MemorySegment implements Segment {
   }
 
   async delete(): Promise<void> {
-    this.#buf = Buffer.alloc(0);
+    this.#pages = [];
     this.offsetIndex.close();
     this.timeIndex.close();
   }
