@@ -1,7 +1,7 @@
 // Helpers for the runtime tests: a JS copy of the runtime-neutral wrapper and check (transpiled
 // with TypeScript, same relative layout), and a 127.0.0.1 static server.
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,19 @@ const report = checkCore(instantiateCore(bytes));
 console.log(JSON.stringify(report));
 `;
 
+/**
+ * The deno / bun executable from npm. The packages' postinstall links the platform binary into
+ * node_modules/.bin; when install scripts were not run, the platform package's binary is used.
+ */
 export function bin(name: 'deno' | 'bun'): string {
-  return join(root, 'node_modules/.bin', name);
+  const candidates =
+    name === 'deno'
+      ? ['node_modules/.bin/deno', 'node_modules/@deno/linux-x64-glibc/deno', 'node_modules/@deno/linux-arm64-glibc/deno']
+      : ['node_modules/.bin/bun', 'node_modules/@oven/bun-linux-x64/bin/bun', 'node_modules/@oven/bun-linux-x64-baseline/bin/bun', 'node_modules/@oven/bun-linux-aarch64/bin/bun'];
+  for (const rel of candidates) {
+    const path = join(root, rel);
+    // A real binary is tens of MB; a placeholder left by a skipped postinstall is a few KB.
+    if (existsSync(path) && statSync(path).size > 1 << 20) return path;
+  }
+  throw new Error(`${name}: no executable in node_modules (npm install --include=dev)`);
 }
