@@ -112,6 +112,29 @@ for (const partitions of [1, 100]) {
   }
 }
 
+// Small messages, for scale: what every connection pays per request.
+const small: { op: string; 'µs/msg': string }[] = [];
+const apiVersionsFrame = Uint8Array.from(
+  concatChunks(encodeRequest({ requestApiKey: ApiKey.ApiVersions, requestApiVersion: 3, correlationId: 1, clientId: 'bench' }, { clientSoftwareName: 'kwasm-bench', clientSoftwareVersion: '1.0' })),
+);
+small.push({ op: 'ApiVersions v3 request decode', 'µs/msg': bench(() => decodeRequest(apiVersionsFrame)).toFixed(2) });
+const metadataFrame = Uint8Array.from(
+  concatChunks(encodeRequest({ requestApiKey: ApiKey.Metadata, requestApiVersion: 12, correlationId: 1, clientId: 'bench' }, { topics: [{ name: 'orders' }, { name: 'payments' }] })),
+);
+small.push({ op: 'Metadata v12 request decode (2 topics)', 'µs/msg': bench(() => decodeRequest(metadataFrame)).toFixed(2) });
+const metadata = {
+  brokers: [{ nodeId: 1, host: 'localhost', port: 9092 }],
+  clusterId: 'bench',
+  controllerId: 1,
+  topics: Array.from({ length: 10 }, (_, t) => ({
+    name: `topic-${t}`,
+    topicId: 'AAAAAAAAAAAAAAAAAAAAAQ',
+    partitions: Array.from({ length: 3 }, (_, p) => ({ partitionIndex: p, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1] })),
+  })),
+};
+small.push({ op: 'Metadata v12 response encode (10 topics x 3 partitions)', 'µs/msg': bench(() => encodeResponse(ApiKey.Metadata, 12, 1, metadata)).toFixed(2) });
+console.table(small);
+
 console.log(`memcpy of 1 MiB (peer baseline): ${memcpyUs.toFixed(1)} µs (${(MiB / (memcpyUs * 1000)).toFixed(1)} GB/s)`);
 console.table(rows);
 console.log('Timings are noisy on a shared machine; compare ratios within this run.');

@@ -1,7 +1,7 @@
 // The small runtime the generated codecs call: array/struct helpers and per-type element
 // functions, on top of Reader (bounded decoding) and Writer (size pass + chunked output).
 import { at } from './errors.js';
-import { Reader } from './reader.js';
+import type { Reader } from './reader.js';
 import {
   sBool as sBool_,
   sBytes as sBytes_,
@@ -14,7 +14,7 @@ import {
   sU16 as sU16_,
   sU32 as sU32_,
   sUuid as sUuid_,
-  Writer,
+  type Writer,
 } from './writer.js';
 import type { UnknownTaggedField } from './types.js';
 

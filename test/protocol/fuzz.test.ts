@@ -1,8 +1,15 @@
 // One million mutated request frames through decodeRequest, in slices: each must decode or fail
 // with a ProtocolDecodeError — no other exception, no hang, bounded memory. (Longer runs:
 // `node --import tsx test/protocol/fuzz.ts --frames 20000000`.)
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCorpus, runFuzz, type FuzzStats, type Seed } from './fuzz.js';
+import { decodeData, encodeData } from '../../host/protocol/api.js';
+import { ProtocolDecodeError } from '../../host/protocol/errors.js';
+import { coordinatorCodecs } from '../../host/protocol/generated/coordinator/index.js';
+import { dataCodecs } from '../../host/protocol/generated/index.js';
+import type { MessageCodec } from '../../host/protocol/types.js';
+import { messageArb, versionsOf } from './arbitrary.js';
+import { buildCorpus, mutate, rng, runFuzz, type FuzzStats, type Seed } from './fuzz.js';
 
 const SLICES = 10;
 const PER_SLICE = 100_000;
@@ -55,5 +62,32 @@ describe('fuzz: mutated response frames through decodeResponse', () => {
     const corpus = buildCorpus(777, 2, 'response');
     const s = runFuzz(corpus, PER_SLICE, 99, 'response');
     check(s, PER_SLICE);
+  }, 120_000);
+});
+
+describe('fuzz: mutated coordinator records and other data messages through decodeData', () => {
+  it('100,000 frames', () => {
+    const codecs = [...Object.values(coordinatorCodecs), ...Object.values(dataCodecs)] as MessageCodec<unknown>[];
+    const seeds: { codec: MessageCodec<unknown>; seed: Seed }[] = [];
+    let n = 1;
+    for (const codec of codecs) {
+      for (const v of versionsOf(codec.schema)) {
+        for (const value of fc.sample(messageArb(codec.schema, v), { seed: n++, numRuns: 3 })) {
+          const frame = Uint8Array.from(encodeData(codec, v, value));
+          seeds.push({ codec, seed: { frame, marks: [], apiKey: 0, version: v } });
+        }
+      }
+    }
+    const rand = rng(5);
+    let errors = 0;
+    for (let i = 0; i < PER_SLICE; i++) {
+      const { codec, seed } = seeds[Math.floor(rand() * seeds.length)]!;
+      const d = decodeData(codec, seed.version, mutate(seed, rand));
+      if (d.error) {
+        expect(d.error).toBeInstanceOf(ProtocolDecodeError);
+        errors++;
+      }
+    }
+    expect(errors).toBeGreaterThan(PER_SLICE / 4);
   }, 120_000);
 });
