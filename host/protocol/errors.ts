@@ -16,8 +16,8 @@ export type DecodeErrorCode =
   | 'INVALID_VARINT'
   /** A null length/marker in a field that is not nullable in this version. */
   | 'NULL_NOT_ALLOWED'
-  /** Tagged fields out of ascending order, a known tag in a version that lacks it, or a tagged
-   *  field whose content does not fill exactly its declared size. */
+  /** A tag twice in one tagged-field section, a known tag in a version that lacks it, or a
+   *  tagged field whose content does not fill exactly its declared size. */
   | 'INVALID_TAGGED_FIELD'
   /** The request header names an API key this build does not know. */
   | 'UNKNOWN_API_KEY'

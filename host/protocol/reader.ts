@@ -242,11 +242,13 @@ export class Reader {
     return n;
   }
 
-  /** Reads a tagged field's tag and size, checks that tags ascend, and narrows `end` to the
-   *  field's content. The caller saves the previous `end` and restores it with `tagEnd`. */
-  tagBegin(last: number): number {
+  /** Reads a tagged field's tag and size, rejects a tag already seen in this section, and
+   *  narrows `end` to the field's content. The caller saves the previous `end` and restores it
+   *  with `tagEnd`. */
+  tagBegin(seen: number[]): number {
     const tag = this.uvarint();
-    if (tag <= last) throw this.fail('INVALID_TAGGED_FIELD', `tag ${tag} after tag ${last} (tags must ascend)`);
+    if (seen.includes(tag)) throw this.fail('INVALID_TAGGED_FIELD', `tag ${tag} appears twice`);
+    seen.push(tag);
     const size = this.uvarint();
     if (size > this.end - this.pos) throw this.fail('INVALID_LENGTH', `tagged field of ${size} bytes exceeds what remains`);
     this.end = this.pos + size;

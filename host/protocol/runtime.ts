@@ -106,6 +106,14 @@ export function addTag(list: UnknownTaggedField[], tag: number, data: Uint8Array
   return out;
 }
 
+/** Unknown tagged fields in ascending tag order (they are written back in that order). */
+export function sortTags(list: UnknownTaggedField[]): UnknownTaggedField[] {
+  for (let i = 1; i < list.length; i++) {
+    if (list[i - 1]!.tag > list[i]!.tag) return list.sort((a, b) => a.tag - b.tag);
+  }
+  return list;
+}
+
 // ---- encoding ----
 
 export function wArr<T>(w: Writer, x: readonly T[] | null, v: number, flex: boolean, el: (w: Writer, e: T, v: number) => void): void {

@@ -173,13 +173,22 @@ describe('tagged fields', () => {
     expect(hex(encodeData(body, 16, d.value))).toBe(hex(withTags));
   });
 
-  it('decoding rejects descending or duplicate tags, tags a version lacks, and size mismatches', () => {
+  it('decoding accepts tags in any order (as Kafka does) and keeps unknown ones sorted', () => {
+    const d = decodeData(FetchResponseCodec, 16, bytes(`${prefix} 03 05 01 aa 02 00 00 0d ${nodeEndpoints}`));
+    if (d.error) throw d.error;
+    expect(d.value.unknownTaggedFields.map((t) => t.tag)).toEqual([2, 5]);
+    expect(d.value.nodeEndpoints).toHaveLength(1);
+    // Written back in ascending order.
+    expect(hex(encodeData(FetchResponseCodec, 16, d.value))).toBe(hex(bytes(`${prefix} 03 00 0d ${nodeEndpoints} 02 00 05 01 aa`)));
+  });
+
+  it('decoding rejects duplicate tags, tags a version lacks, and size mismatches', () => {
     const codes = (h: string): string | undefined => {
       const d = decodeData(FetchResponseCodec, 16, bytes(h));
       return d.error?.code;
     };
-    expect(codes(`${prefix} 02 05 00 03 00`)).toBe('INVALID_TAGGED_FIELD');
     expect(codes(`${prefix} 02 05 00 05 00`)).toBe('INVALID_TAGGED_FIELD');
+    expect(codes(`${prefix} 02 00 0d ${nodeEndpoints} 00 0d ${nodeEndpoints}`)).toBe('INVALID_TAGGED_FIELD');
     expect(codes(`${prefix} 01 00 0e ${nodeEndpoints} 00`)).toBe('INVALID_TAGGED_FIELD'); // declared 14, content 13
     expect(codes(`${prefix} 01 00 0c ${nodeEndpoints}`)).toBeDefined(); // declared 12: content overruns
     // Tag 0 is nodeEndpoints from v16; at v12 it is invalid (as in Kafka's generated readers).

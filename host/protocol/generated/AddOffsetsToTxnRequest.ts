@@ -30,12 +30,15 @@ export function readAddOffsetsToTxnRequest(r: $.Reader, v: number): AddOffsetsTo
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

@@ -55,31 +55,34 @@ export function readApiVersionsResponse(r: $.Reader, v: number): ApiVersionsResp
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            $f = 'supportedFeatures';
-            f_supportedFeatures = $.rArr(r, v, true, 6, readSupportedFeatureKey);
-            break;
-          case 1:
-            $f = 'finalizedFeaturesEpoch';
-            f_finalizedFeaturesEpoch = r.int64();
-            break;
-          case 2:
-            $f = 'finalizedFeatures';
-            f_finalizedFeatures = $.rArr(r, v, true, 6, readFinalizedFeatureKey);
-            break;
-          case 3:
-            $f = 'zkMigrationReady';
-            f_zkMigrationReady = r.bool();
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              $f = 'supportedFeatures';
+              f_supportedFeatures = $.rArr(r, v, true, 6, readSupportedFeatureKey);
+              break;
+            case 1:
+              $f = 'finalizedFeaturesEpoch';
+              f_finalizedFeaturesEpoch = r.int64();
+              break;
+            case 2:
+              $f = 'finalizedFeatures';
+              f_finalizedFeatures = $.rArr(r, v, true, 6, readFinalizedFeatureKey);
+              break;
+            case 3:
+              $f = 'zkMigrationReady';
+              f_zkMigrationReady = r.bool();
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -217,12 +220,15 @@ export function readApiVersion(r: $.Reader, v: number): ApiVersion {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -285,12 +291,15 @@ export function readSupportedFeatureKey(r: $.Reader, v: number): SupportedFeatur
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -353,12 +362,15 @@ export function readFinalizedFeatureKey(r: $.Reader, v: number): FinalizedFeatur
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

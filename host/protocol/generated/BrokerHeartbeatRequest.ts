@@ -35,20 +35,23 @@ export function readBrokerHeartbeatRequest(r: $.Reader, v: number): BrokerHeartb
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            if (!(v >= 1)) throw r.badTag(tag, v);
-            $f = 'offlineLogDirs';
-            f_offlineLogDirs = $.rArr(r, v, true, 16, $.R_UUID);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              if (!(v >= 1)) throw r.badTag(tag, v);
+              $f = 'offlineLogDirs';
+              f_offlineLogDirs = $.rArr(r, v, true, 16, $.R_UUID);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

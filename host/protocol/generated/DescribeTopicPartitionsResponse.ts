@@ -54,12 +54,15 @@ export function readDescribeTopicPartitionsResponse(r: $.Reader, v: number): Des
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -131,12 +134,15 @@ export function readDescribeTopicPartitionsResponseTopic(r: $.Reader, v: number)
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -241,12 +247,15 @@ export function readDescribeTopicPartitionsResponsePartition(r: $.Reader, v: num
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -354,12 +363,15 @@ export function readCursor(r: $.Reader, v: number): Cursor {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

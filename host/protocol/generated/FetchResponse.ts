@@ -86,20 +86,23 @@ export function readFetchResponse(r: $.Reader, v: number): FetchResponse {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            if (!(v >= 16)) throw r.badTag(tag, v);
-            $f = 'nodeEndpoints';
-            f_nodeEndpoints = $.rArr(r, v, true, 11, readNodeEndpoint);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              if (!(v >= 16)) throw r.badTag(tag, v);
+              $f = 'nodeEndpoints';
+              f_nodeEndpoints = $.rArr(r, v, true, 11, readNodeEndpoint);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -202,12 +205,15 @@ export function readFetchableTopicResponse(r: $.Reader, v: number): FetchableTop
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -295,27 +301,30 @@ export function readPartitionData(r: $.Reader, v: number): PartitionData {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            $f = 'divergingEpoch';
-            f_divergingEpoch = readEpochEndOffset(r, v);
-            break;
-          case 1:
-            $f = 'currentLeader';
-            f_currentLeader = readLeaderIdAndEpoch(r, v);
-            break;
-          case 2:
-            $f = 'snapshotId';
-            f_snapshotId = readSnapshotId(r, v);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              $f = 'divergingEpoch';
+              f_divergingEpoch = readEpochEndOffset(r, v);
+              break;
+            case 1:
+              $f = 'currentLeader';
+              f_currentLeader = readLeaderIdAndEpoch(r, v);
+              break;
+            case 2:
+              $f = 'snapshotId';
+              f_snapshotId = readSnapshotId(r, v);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -486,12 +495,15 @@ export function readEpochEndOffset(r: $.Reader, v: number): EpochEndOffset {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -553,12 +565,15 @@ export function readLeaderIdAndEpoch(r: $.Reader, v: number): LeaderIdAndEpoch {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -620,12 +635,15 @@ export function readSnapshotId(r: $.Reader, v: number): SnapshotId {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -688,12 +706,15 @@ export function readAbortedTransaction(r: $.Reader, v: number): AbortedTransacti
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -751,12 +772,15 @@ export function readNodeEndpoint(r: $.Reader, v: number): NodeEndpoint {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

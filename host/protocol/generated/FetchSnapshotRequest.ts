@@ -48,19 +48,22 @@ export function readFetchSnapshotRequest(r: $.Reader, v: number): FetchSnapshotR
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            $f = 'clusterId';
-            f_clusterId = r.nstr(true, true);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              $f = 'clusterId';
+              f_clusterId = r.nstr(true, true);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -137,12 +140,15 @@ export function readTopicSnapshot(r: $.Reader, v: number): TopicSnapshot {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -201,20 +207,23 @@ export function readPartitionSnapshot(r: $.Reader, v: number): PartitionSnapshot
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            if (!(v >= 1)) throw r.badTag(tag, v);
-            $f = 'replicaDirectoryId';
-            f_replicaDirectoryId = r.uuid();
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              if (!(v >= 1)) throw r.badTag(tag, v);
+              $f = 'replicaDirectoryId';
+              f_replicaDirectoryId = r.uuid();
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -301,12 +310,15 @@ export function readSnapshotId(r: $.Reader, v: number): SnapshotId {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

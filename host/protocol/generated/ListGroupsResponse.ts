@@ -34,12 +34,15 @@ export function readListGroupsResponse(r: $.Reader, v: number): ListGroupsRespon
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -110,12 +113,15 @@ export function readListedGroup(r: $.Reader, v: number): ListedGroup {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

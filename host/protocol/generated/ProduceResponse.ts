@@ -62,20 +62,23 @@ export function readProduceResponse(r: $.Reader, v: number): ProduceResponse {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            if (!(v >= 10)) throw r.badTag(tag, v);
-            $f = 'nodeEndpoints';
-            f_nodeEndpoints = $.rArr(r, v, true, 11, readNodeEndpoint);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              if (!(v >= 10)) throw r.badTag(tag, v);
+              $f = 'nodeEndpoints';
+              f_nodeEndpoints = $.rArr(r, v, true, 11, readNodeEndpoint);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -153,12 +156,15 @@ export function readTopicProduceResponse(r: $.Reader, v: number): TopicProduceRe
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -229,20 +235,23 @@ export function readPartitionProduceResponse(r: $.Reader, v: number): PartitionP
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            if (!(v >= 10)) throw r.badTag(tag, v);
-            $f = 'currentLeader';
-            f_currentLeader = readLeaderIdAndEpoch(r, v);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              if (!(v >= 10)) throw r.badTag(tag, v);
+              $f = 'currentLeader';
+              f_currentLeader = readLeaderIdAndEpoch(r, v);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -366,12 +375,15 @@ export function readBatchIndexAndErrorMessage(r: $.Reader, v: number): BatchInde
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -425,12 +437,15 @@ export function readLeaderIdAndEpoch(r: $.Reader, v: number): LeaderIdAndEpoch {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -498,12 +513,15 @@ export function readNodeEndpoint(r: $.Reader, v: number): NodeEndpoint {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

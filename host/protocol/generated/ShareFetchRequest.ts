@@ -71,12 +71,15 @@ export function readShareFetchRequest(r: $.Reader, v: number): ShareFetchRequest
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -176,12 +179,15 @@ export function readFetchTopic(r: $.Reader, v: number): FetchTopic {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -236,12 +242,15 @@ export function readFetchPartition(r: $.Reader, v: number): FetchPartition {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -304,12 +313,15 @@ export function readAcknowledgementBatch(r: $.Reader, v: number): Acknowledgemen
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -369,12 +381,15 @@ export function readForgottenTopic(r: $.Reader, v: number): ForgottenTopic {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

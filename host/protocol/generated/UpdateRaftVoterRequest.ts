@@ -50,12 +50,15 @@ export function readUpdateRaftVoterRequest(r: $.Reader, v: number): UpdateRaftVo
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -142,12 +145,15 @@ export function readListener(r: $.Reader, v: number): Listener {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -207,12 +213,15 @@ export function readKRaftVersionFeature(r: $.Reader, v: number): KRaftVersionFea
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

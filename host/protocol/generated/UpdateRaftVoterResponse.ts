@@ -31,19 +31,22 @@ export function readUpdateRaftVoterResponse(r: $.Reader, v: number): UpdateRaftV
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            $f = 'currentLeader';
-            f_currentLeader = readCurrentLeader(r, v);
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              $f = 'currentLeader';
+              f_currentLeader = readCurrentLeader(r, v);
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -118,12 +121,15 @@ export function readCurrentLeader(r: $.Reader, v: number): CurrentLeader {
     {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {

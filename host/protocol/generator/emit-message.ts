@@ -416,38 +416,38 @@ function emitRead(p: (s?: string) => void, msg: MessageDef, s: StructDef, fcs: F
       usesFlexLocal = true;
     }
     b("      $f = '';");
+    // Tags may arrive in any order (Kafka's readers accept that); duplicates are rejected.
+    // Unknown tags are kept sorted, the order they are written back in.
     b('      const nt = r.tagCount();');
-    b('      for (let i = 0, last = -1; i < nt; i++) {');
-    b('        const outer = r.end;');
-    b('        const tag = r.tagBegin(last);');
-    b('        last = tag;');
+    b('      if (nt > 0) {');
+    b('        const seen: number[] = [];');
+    b('        for (let i = 0; i < nt; i++) {');
+    b('          const outer = r.end;');
+    b('          const tag = r.tagBegin(seen);');
     if (taggedFields.length === 0) {
-      b('        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());');
+      b('          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());');
     } else {
-      b('        switch (tag) {');
+      b('          switch (tag) {');
       for (const c of taggedFields) {
-        b(`          case ${c.f.tag}:`);
+        b(`            case ${c.f.tag}:`);
         const tc = c.tagged ? cond(c.tagged, intersect(s.range, msg.flexibleVersions)!) : 'false';
         if (tc === 'false') {
-          b('            throw r.badTag(tag, v);');
+          b('              throw r.badTag(tag, v);');
           continue;
         }
         const e = readExpr(c, c.tagged!, true, msg, min);
-        if (tc === 'true') {
-          b(`            $f = '${c.f.name}';`);
-          b(`            f_${c.f.name} = ${e};`);
-        } else {
-          b(`            if (!(${tc})) throw r.badTag(tag, v);`);
-          b(`            $f = '${c.f.name}';`);
-          b(`            f_${c.f.name} = ${e};`);
-        }
-        b('            break;');
+        if (tc !== 'true') b(`              if (!(${tc})) throw r.badTag(tag, v);`);
+        b(`              $f = '${c.f.name}';`);
+        b(`              f_${c.f.name} = ${e};`);
+        b('              break;');
       }
-      b('          default:');
-      b('            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());');
-      b('        }');
+      b('            default:');
+      b('              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());');
+      b('          }');
     }
-    b('        r.tagEnd(outer);');
+    b('          r.tagEnd(outer);');
+    b('        }');
+    b('        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);');
     b('      }');
     b('    }');
   }

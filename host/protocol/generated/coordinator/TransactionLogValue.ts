@@ -54,27 +54,30 @@ export function readTransactionLogValue(r: $.Reader, v: number): TransactionLogV
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        switch (tag) {
-          case 0:
-            $f = 'previousProducerId';
-            f_previousProducerId = r.int64();
-            break;
-          case 1:
-            $f = 'nextProducerId';
-            f_nextProducerId = r.int64();
-            break;
-          case 2:
-            $f = 'clientTransactionVersion';
-            f_clientTransactionVersion = r.int16();
-            break;
-          default:
-            f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          switch (tag) {
+            case 0:
+              $f = 'previousProducerId';
+              f_previousProducerId = r.int64();
+              break;
+            case 1:
+              $f = 'nextProducerId';
+              f_nextProducerId = r.int64();
+              break;
+            case 2:
+              $f = 'clientTransactionVersion';
+              f_clientTransactionVersion = r.int16();
+              break;
+            default:
+              f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          }
+          r.tagEnd(outer);
         }
-        r.tagEnd(outer);
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
@@ -228,12 +231,15 @@ export function readPartitionsSchema(r: $.Reader, v: number): PartitionsSchema {
     if (flex) {
       $f = '';
       const nt = r.tagCount();
-      for (let i = 0, last = -1; i < nt; i++) {
-        const outer = r.end;
-        const tag = r.tagBegin(last);
-        last = tag;
-        f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
-        r.tagEnd(outer);
+      if (nt > 0) {
+        const seen: number[] = [];
+        for (let i = 0; i < nt; i++) {
+          const outer = r.end;
+          const tag = r.tagBegin(seen);
+          f_unknownTaggedFields = $.addTag(f_unknownTaggedFields, tag, r.rest());
+          r.tagEnd(outer);
+        }
+        f_unknownTaggedFields = $.sortTags(f_unknownTaggedFields);
       }
     }
   } catch (e) {
