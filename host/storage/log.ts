@@ -969,6 +969,10 @@ export class Log implements PartitionLog {
     return this.#core;
   }
 
+  get store(): SegmentStore {
+    return this.#store;
+  }
+
   // ---- flush / close -------------------------------------------------------------------
 
   async flush(): Promise<void> {

@@ -39,6 +39,8 @@ export interface Segment {
   close(): Promise<void>;
   /** Removes the segment; waits for reads in flight. */
   delete(delayMs: number): Promise<void>;
+  /** Releases a segment replaced by the cleaner (its files now belong to the replacement). */
+  retire(): Promise<void>;
   /** Reads in flight hold a pin so that deletion waits for them. */
   pin(): void;
   unpin(): void;
@@ -46,6 +48,10 @@ export interface Segment {
 
 export interface SegmentStore {
   create(baseOffset: bigint): Promise<Segment>;
+  /** An invisible segment that will replace the closed segment at `baseOffset` (log cleaner). */
+  createReplacement(baseOffset: bigint): Promise<Segment>;
+  /** Swaps `replacement` in for `old` durably; returns the segment the log should now use. */
+  commitReplacement(old: Segment, replacement: Segment): Promise<Segment>;
   writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void>;
   /** Latest snapshot with offset <= maxOffset, or null. */
   readSnapshot(maxOffset: bigint): Promise<{ offset: bigint; bytes: Uint8Array } | null>;

@@ -26,6 +26,7 @@ import {
 import { resolveLogConfig, type LogConfig } from '../config.js';
 import { StorageError, ioError } from '../errors.js';
 import { nodeFs, readWholeFile, writeFileAtomic, type StorageFs } from '../fs.js';
+import { defaultCompactor } from '../cleaner.js';
 import { Log, controlTypeOf, replayProducerState } from '../log.js';
 import { ProducerStateManager } from '../producer-state.js';
 import type { SegmentStore } from '../segment.js';
@@ -83,6 +84,16 @@ class FileSegmentStore implements SegmentStore {
     return FileSegment.create(this.ctx, baseOffset);
   }
 
+  createReplacement(baseOffset: bigint): Promise<FileSegment> {
+    return FileSegment.create(this.ctx, baseOffset, '.cleaned');
+  }
+
+  async commitReplacement(old: FileSegment, replacement: FileSegment): Promise<FileSegment> {
+    // The old segment's indexes are read before its files are replaced (lazy loads would see the new ones).
+    await old.loadIndexes();
+    return replacement.commitAsReplacement();
+  }
+
   async writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void> {
     await writeFileAtomic(this.fs, this.dir, `${pad20(offset)}.snapshot`, bytes);
   }
@@ -119,6 +130,7 @@ export class FileStorage implements Storage {
   readonly #logger: StorageLogger;
   readonly #clock: () => number;
   readonly #logs = new Map<string, Entry>();
+  #defaultCompactor: ((log: Log, nowMs: number) => Promise<boolean>) | undefined;
   #timers: NodeJS.Timeout[] = [];
   #opened = false;
   #closed = false;
@@ -382,7 +394,7 @@ export class FileStorage implements Storage {
       logger: this.#logger,
       clock: this.#clock,
     });
-    log.compactor = this.#o.compactor ?? null;
+    log.compactor = this.#o.compactor ?? (this.#defaultCompactor ??= defaultCompactor(this.#logger));
     this.#logs.set(key(topic, partition), { log, logDir, dir });
     if (report) {
       report.logEndOffset = logEndOffset;
@@ -444,7 +456,7 @@ export class FileStorage implements Storage {
     } catch (e) {
       throw ioError(`creating ${dir}`, e);
     }
-    log.compactor = this.#o.compactor ?? null;
+    log.compactor = this.#o.compactor ?? (this.#defaultCompactor ??= defaultCompactor(this.#logger));
     this.#logs.set(k, { log, logDir, dir });
     return log;
   }

@@ -59,7 +59,11 @@ export class FileSegment implements Segment {
   #unpinned: Array<() => void> = [];
   #deleted = false;
 
-  private constructor(ctx: FileSegmentContext, baseOffset: bigint, loaded: boolean) {
+  /** '' for live segments, '.cleaned' while the cleaner writes a replacement. */
+  readonly #suffix: string;
+
+  private constructor(ctx: FileSegmentContext, baseOffset: bigint, loaded: boolean, suffix = '') {
+    this.#suffix = suffix;
     this.#ctx = ctx;
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
@@ -69,12 +73,12 @@ export class FileSegment implements Segment {
   }
 
   path(ext: string): string {
-    return `${this.#ctx.dir}/${pad20(this.baseOffset)}${ext}`;
+    return `${this.#ctx.dir}/${pad20(this.baseOffset)}${ext}${this.#suffix}`;
   }
 
   /** A new, empty, active segment (existing files at this base are replaced). */
-  static async create(ctx: FileSegmentContext, baseOffset: bigint): Promise<FileSegment> {
-    const seg = new FileSegment(ctx, baseOffset, true);
+  static async create(ctx: FileSegmentContext, baseOffset: bigint, suffix = ''): Promise<FileSegment> {
+    const seg = new FileSegment(ctx, baseOffset, true, suffix);
     const { fs } = ctx;
     seg.#logFd = await fs.open(seg.path('.log'), 'w+');
     await fs.unlink(seg.path('.txnindex'));
@@ -263,6 +267,32 @@ export class FileSegment implements Segment {
     await this.#writeIndexes();
   }
 
+  /**
+   * Commits a '.cleaned' replacement (see cleaner.ts for the protocol): seals it, renames its files
+   * to '.swap' (the .log last), then to their final names (the .log last), replacing the old
+   * segment's files. Returns the live segment over the final files.
+   */
+  async commitAsReplacement(): Promise<FileSegment> {
+    if (this.#suffix !== '.cleaned') throw new Error('not a cleaned segment');
+    const { fs, dir } = this.#ctx;
+    await this.seal();
+    const exts = ['.index', '.timeindex', '.txnindex', '.log'];
+    const base = `${dir}/${pad20(this.baseOffset)}`;
+    const present: string[] = [];
+    for (const ext of exts) if (await fs.stat(`${base}${ext}.cleaned`)) present.push(ext);
+    if (!present.includes('.txnindex')) await fs.unlink(`${base}.txnindex`);
+    for (const ext of present) await fs.rename(`${base}${ext}.cleaned`, `${base}${ext}.swap`);
+    await fs.syncDir(dir);
+    for (const ext of present) await fs.rename(`${base}${ext}.swap`, `${base}${ext}`);
+    await fs.syncDir(dir);
+    await this.abandon();
+    const live = await FileSegment.open(this.#ctx, this.baseOffset);
+    live.nextOffset = this.nextOffset;
+    live.maxTimestamp = this.maxTimestamp;
+    live.offsetOfMaxTimestamp = this.offsetOfMaxTimestamp;
+    return live;
+  }
+
   async seal(): Promise<void> {
     this.#tail.clear(-1);
     await this.#writeIndexes();
@@ -297,6 +327,11 @@ export class FileSegment implements Segment {
     for (const fd of [this.#logFd, this.#indexFd, this.#timeFd, this.#txnFd]) if (fd >= 0) await fs.close(fd).catch(() => undefined);
     this.#logFd = this.#indexFd = this.#timeFd = this.#txnFd = -1;
     this.#freeIndexes();
+  }
+
+  async retire(): Promise<void> {
+    if (this.#pins > 0) await new Promise<void>((r) => this.#unpinned.push(r));
+    await this.abandon();
   }
 
   pin(): void {

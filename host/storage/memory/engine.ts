@@ -4,6 +4,7 @@
 import type { Core } from '../../core/types.js';
 import { resolveLogConfig, type LogConfig } from '../config.js';
 import { StorageError } from '../errors.js';
+import { defaultCompactor } from '../cleaner.js';
 import { Log } from '../log.js';
 import { ProducerStateManager } from '../producer-state.js';
 import { silentLogger, type OpenReport, type PartitionLog, type Storage, type StorageLogger, type TopicPartition } from '../types.js';
@@ -24,6 +25,7 @@ export class MemoryStorage implements Storage {
   readonly kind = 'memory' as const;
   readonly #opts: MemoryStorageOptions;
   readonly #logs = new Map<string, Log>();
+  #defaultCompactor: ((log: Log, nowMs: number) => Promise<boolean>) | undefined;
 
   constructor(options: MemoryStorageOptions) {
     this.#opts = options;
@@ -55,7 +57,7 @@ export class MemoryStorage implements Storage {
       logger: this.#opts.logger ?? silentLogger,
       clock,
     });
-    log.compactor = this.#opts.compactor ?? null;
+    log.compactor = this.#opts.compactor ?? (this.#defaultCompactor ??= defaultCompactor(this.#opts.logger));
     this.#logs.set(k, log);
     return log;
   }

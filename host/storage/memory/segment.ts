@@ -103,6 +103,10 @@ export class MemorySegment implements Segment {
     this.timeIndex.close();
   }
 
+  async retire(): Promise<void> {
+    await this.delete();
+  }
+
   pin(): void {}
   unpin(): void {}
 }
@@ -119,6 +123,14 @@ export class MemorySegmentStore implements SegmentStore {
 
   async create(baseOffset: bigint): Promise<MemorySegment> {
     return new MemorySegment(this.#core, baseOffset, this.#indexBytes());
+  }
+
+  createReplacement(baseOffset: bigint): Promise<MemorySegment> {
+    return this.create(baseOffset);
+  }
+
+  async commitReplacement(_old: MemorySegment, replacement: MemorySegment): Promise<MemorySegment> {
+    return replacement;
   }
 
   async writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void> {
