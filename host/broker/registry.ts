@@ -9,6 +9,9 @@ import ApiVersions from './handlers/ApiVersions.js';
 import CreateTopics from './handlers/CreateTopics.js';
 import DeleteTopics from './handlers/DeleteTopics.js';
 import InitProducerId from './handlers/InitProducerId.js';
+import DescribeConfigs from './handlers/DescribeConfigs.js';
+import AlterConfigs from './handlers/AlterConfigs.js';
+import IncrementalAlterConfigs from './handlers/IncrementalAlterConfigs.js';
 
 export const HANDLERS: readonly ApiHandler[] = [
   Produce,
@@ -19,6 +22,9 @@ export const HANDLERS: readonly ApiHandler[] = [
   CreateTopics,
   DeleteTopics,
   InitProducerId,
+  DescribeConfigs,
+  AlterConfigs,
+  IncrementalAlterConfigs,
 ] as readonly ApiHandler[];
 
 export function handlerMap(list: readonly ApiHandler[] = HANDLERS): Map<number, ApiHandler> {
