@@ -2,6 +2,10 @@
 // The kwasm command line, in the style of Kafka's tools.
 import { Command } from 'commander';
 import { runStart } from './start.js';
+import { registerTopics } from './topics.js';
+import { registerConsoleProducer } from './console-producer.js';
+import { registerConsoleConsumer } from './console-consumer.js';
+import { registerPerf } from './perf.js';
 
 const program = new Command();
 program.name('kwasm').description('kwasm: a Kafka-compatible broker with a WebAssembly core');
@@ -12,6 +16,11 @@ program
   .argument('[server.properties]', 'a Kafka server.properties file')
   .option('--override <key=value>', 'set a config key (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .action(async (file: string | undefined, o: { override: string[] }) => runStart(file, o.override));
+
+registerTopics(program);
+registerConsoleProducer(program);
+registerConsoleConsumer(program);
+registerPerf(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`kwasm: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -17,6 +17,8 @@ export interface ProducerOptions {
   timeoutMs?: number;
   /** Codec id for batches built by send(). Default none. */
   compression?: number;
+  /** Ask the broker to create unknown topics (it decides, by auto.create.topics.enable). */
+  autoCreateTopics?: boolean;
   core?: Core;
 }
 
@@ -36,6 +38,7 @@ export class Producer {
   readonly timeoutMs: number;
   readonly compression: number;
   readonly core: Core;
+  readonly autoCreateTopics: boolean;
   readonly #topics = new Map<string, TopicInfo>();
   #roundRobin = 0;
 
@@ -45,13 +48,24 @@ export class Producer {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.compression = opts.compression ?? 0;
     this.core = opts.core ?? loadCore();
+    this.autoCreateTopics = opts.autoCreateTopics ?? false;
   }
 
   /** The topic's metadata (cached; refreshed on errors). */
   async topic(name: string, refresh = false): Promise<TopicInfo> {
     let t = this.#topics.get(name);
     if (!t || refresh) {
-      t = await this.cluster.topic(name);
+      // A topic just created (or being auto-created) may not have a leader yet: ask again briefly.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          t = await this.cluster.topic(name, this.autoCreateTopics);
+          break;
+        } catch (e) {
+          const code = e instanceof KafkaClientError ? e.errorCode : undefined;
+          if (attempt >= 20 || code === undefined || !(code === ErrorCode.LEADER_NOT_AVAILABLE || (this.autoCreateTopics && code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))) throw e;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       this.#topics.set(name, t);
     }
     return t;
@@ -89,6 +103,9 @@ export class Producer {
     };
     if (this.acks === 0) {
       conn.send(ApiKey.Produce, v, body);
+      // Nothing comes back: wait until the socket takes more, so a fast caller cannot queue
+      // unbounded bytes in the process.
+      await conn.flushed();
       return { partition, baseOffset: -1n, logAppendTime: -1n };
     }
     const res = await conn.request(ApiKey.Produce, v, body);
