@@ -12,6 +12,13 @@ import InitProducerId from './handlers/InitProducerId.js';
 import DescribeConfigs from './handlers/DescribeConfigs.js';
 import AlterConfigs from './handlers/AlterConfigs.js';
 import IncrementalAlterConfigs from './handlers/IncrementalAlterConfigs.js';
+import CreatePartitions from './handlers/CreatePartitions.js';
+import DeleteRecords from './handlers/DeleteRecords.js';
+import OffsetForLeaderEpoch from './handlers/OffsetForLeaderEpoch.js';
+import DescribeCluster from './handlers/DescribeCluster.js';
+import DescribeProducers from './handlers/DescribeProducers.js';
+import DescribeTopicPartitions from './handlers/DescribeTopicPartitions.js';
+import DescribeLogDirs from './handlers/DescribeLogDirs.js';
 
 export const HANDLERS: readonly ApiHandler[] = [
   Produce,
@@ -21,10 +28,17 @@ export const HANDLERS: readonly ApiHandler[] = [
   ApiVersions,
   CreateTopics,
   DeleteTopics,
+  DeleteRecords,
   InitProducerId,
+  OffsetForLeaderEpoch,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
+  CreatePartitions,
   IncrementalAlterConfigs,
+  DescribeCluster,
+  DescribeProducers,
+  DescribeTopicPartitions,
 ] as readonly ApiHandler[];
 
 export function handlerMap(list: readonly ApiHandler[] = HANDLERS): Map<number, ApiHandler> {
