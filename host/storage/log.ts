@@ -17,6 +17,9 @@ import { StorageError, ioError } from './errors.js';
 import { peekFrame } from './frame.js';
 import { ProducerStateManager, type AppendOrigin, type ProducerEntry } from './producer-state.js';
 import { finishTimeIndex, indexBatch, type Segment, type SegmentStore } from './segment.js';
+import { controlTypeOf, findOffsetByTimestamp, locateBatch, readWholeBatches, replayProducerState } from './segment-read.js';
+
+export { controlTypeOf, replayProducerState } from './segment-read.js';
 import type { AbortedTxn } from './txn-index.js';
 import {
   ListOffsetsTimestamp,
@@ -526,93 +529,21 @@ export class Log implements PartitionLog {
       if (seg.nextOffset <= offset) continue;
       seg.pin();
       try {
-        const r = await this.#readSegment(seg, offset, options.maxBytes, maxOffset, options.minOneBatch !== false);
-        if (r) return r;
+        const r = await readWholeBatches(seg, offset, options.maxBytes, maxOffset, options.minOneBatch !== false, this.#config.indexIntervalBytes);
+        if (r) {
+          return {
+            ...r,
+            logStartOffset: this.#logStartOffset,
+            logEndOffset: this.#logEndOffset,
+            highWatermark: this.#highWatermark,
+            lastStableOffset: this.lastStableOffset,
+          };
+        }
       } finally {
         seg.unpin();
       }
     }
     return this.#emptyRead(offset);
-  }
-
-  /** Finds the position of the first batch whose last offset is >= target (or -1). */
-  async #locate(seg: Segment, target: bigint, end: number, chunk: number): Promise<{ buf: Uint8Array; bufStart: number; at: number } | null> {
-    await seg.loadIndexes();
-    const rel = target - seg.baseOffset;
-    let start = rel > 0n ? seg.offsetIndex.lookup(Number(rel)) : 0;
-    while (start < end) {
-      const buf = await seg.read(start, Math.min(end - start, chunk));
-      let p = 0;
-      for (;;) {
-        const f = peekFrame(buf, p);
-        if (!f) break;
-        if (f.size < 61) throw new StorageError('KAFKA_STORAGE_ERROR', `bad batch length on disk at ${start + p} in ${this.topic}-${this.partition}`);
-        if (f.lastOffset >= target) return { buf, bufStart: start, at: p };
-        if (p + f.size > buf.length) {
-          p += f.size;
-          break;
-        }
-        p += f.size;
-      }
-      if (p === 0) break;
-      start += p;
-    }
-    return null;
-  }
-
-  async #readSegment(seg: Segment, offset: bigint, maxBytes: number, maxOffset: bigint, minOne: boolean): Promise<ReadResult | null> {
-    const end = seg.size;
-    const budget = Math.max(maxBytes, 0);
-    const chunk = Math.max(budget, 16384) + this.#config.indexIntervalBytes + 1024;
-    const loc = await this.#locate(seg, offset, end, chunk);
-    if (!loc) return null;
-    let { buf, bufStart } = loc;
-    const first = loc.at;
-    let p = first;
-    let total = 0;
-    let next = offset;
-    let firstBatchOffset = -1n;
-    for (;;) {
-      const f = peekFrame(buf, p);
-      if (!f) {
-        if (total === 0 && bufStart + p < end) {
-          // The header straddles the chunk end: re-read from the batch.
-          buf = await seg.read(bufStart + p, Math.min(end - (bufStart + p), chunk));
-          bufStart += p;
-          p = 0;
-          continue;
-        }
-        break;
-      }
-      if (f.lastOffset >= maxOffset) break;
-      if (total + f.size > budget && !(total === 0 && minOne)) break;
-      if (p + f.size > buf.length) {
-        if (total > 0) break;
-        if (bufStart + p + f.size > end) break;
-        // First batch larger than the chunk: read exactly it.
-        buf = await seg.read(bufStart + p, f.size);
-        bufStart += p;
-        p = 0;
-        if (buf.length < f.size) break;
-      }
-      if (firstBatchOffset < 0n) firstBatchOffset = f.baseOffset;
-      total += f.size;
-      p += f.size;
-      next = f.lastOffset + 1n;
-      if (total >= budget) break;
-    }
-    if (total === 0) return { ...this.#emptyRead(offset) };
-    const startInBuf = p - total;
-    return {
-      records: [buf.subarray(startInBuf, p)],
-      size: total,
-      firstBatchOffset,
-      nextOffset: next,
-      logStartOffset: this.#logStartOffset,
-      logEndOffset: this.#logEndOffset,
-      highWatermark: this.#highWatermark,
-      lastStableOffset: this.lastStableOffset,
-    };
   }
 
   // ---- list offsets --------------------------------------------------------------------
@@ -638,38 +569,13 @@ export class Log implements PartitionLog {
       if (seg.size === 0 || seg.maxTimestamp < timestamp) continue;
       seg.pin();
       try {
-        const found = await this.#findByTimestamp(seg, timestamp);
+        const found = await findOffsetByTimestamp(seg, timestamp, this.#config.indexIntervalBytes, this.#logEndOffset);
         if (found) {
-          if (found.offset < this.#logStartOffset) found.offset = this.#logStartOffset;
-          return found;
+          return { offset: found.offset < this.#logStartOffset ? this.#logStartOffset : found.offset, timestamp: found.timestamp, leaderEpoch: this.leaderEpoch };
         }
       } finally {
         seg.unpin();
       }
-    }
-    return null;
-  }
-
-  async #findByTimestamp(seg: Segment, ts: bigint): Promise<OffsetAndTimestamp | null> {
-    // Entries with timestamp < ts cover offsets whose records are all older: start after them.
-    const rel = seg.timeIndex.lookup(ts - 1n);
-    let start = rel >= 0 ? seg.offsetIndex.lookup(rel) : 0;
-    const end = seg.size;
-    const chunk = 65536 + this.#config.indexIntervalBytes;
-    while (start < end) {
-      const buf = await seg.read(start, Math.min(chunk, end - start));
-      let p = 0;
-      for (;;) {
-        const f = peekFrame(buf, p);
-        if (!f || f.size < 61) break;
-        if (f.maxTimestamp >= ts && f.lastOffset < this.#logEndOffset) {
-          return { offset: f.baseOffset, timestamp: f.maxTimestamp, leaderEpoch: this.leaderEpoch };
-        }
-        p += f.size;
-        if (p > buf.length) break;
-      }
-      if (p === 0) break;
-      start += p;
     }
     return null;
   }
@@ -715,7 +621,7 @@ export class Log implements PartitionLog {
       const seg = this.#segments[idx]!;
       const removed = this.#segments.slice(idx + 1);
       this.#segments = this.#segments.slice(0, idx + 1);
-      const loc = await this.#locate(seg, offset, seg.size, 65536 + this.#config.indexIntervalBytes);
+      const loc = await locateBatch(seg, offset, seg.size, 65536 + this.#config.indexIntervalBytes);
       let cut = seg.size;
       if (loc) {
         const f = peekFrame(loc.buf, loc.at)!;
@@ -1016,42 +922,4 @@ export class Log implements PartitionLog {
   get closed(): boolean {
     return this.#closed;
   }
-}
-
-/**
- * Replays batch headers of [from, to) into `state`, reading and validating segment bytes with the
- * core (used after truncation and by recovery when no snapshot covers the range).
- */
-export async function replayProducerState(core: Core, segments: readonly Segment[], from: bigint, to: bigint, state: ProducerStateManager): Promise<void> {
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (seg.nextOffset <= from || seg.baseOffset >= to) continue;
-    let pos = 0;
-    const chunk = 4 * 1024 * 1024;
-    while (pos < seg.size) {
-      const buf = await seg.read(pos, Math.min(chunk, seg.size - pos));
-      const scan = core.validateBatches(buf);
-      for (const d of scan.batches) {
-        if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
-      }
-      if (scan.validBytes === 0) {
-        const f = peekFrame(buf, 0);
-        if (!f || f.size <= buf.length) return; // corrupt: stop (recovery handles corruption)
-        const whole = await seg.read(pos, f.size);
-        const s2 = core.validateBatches(whole);
-        for (const d of s2.batches) if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
-        if (s2.validBytes === 0) return;
-        pos += s2.validBytes;
-        continue;
-      }
-      pos += scan.validBytes;
-    }
-  }
-}
-
-/** Control record type when the core reports it (0 abort, 1 commit), else undefined. */
-export function controlTypeOf(d: BatchDescriptor): number | undefined {
-  if ((d.attributes & Attr.CONTROL) === 0) return undefined;
-  const t = (d as BatchDescriptor & { controlType?: number }).controlType;
-  return typeof t === 'number' && t >= 0 ? t : undefined;
 }
