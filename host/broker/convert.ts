@@ -1,16 +1,17 @@
 // Record format conversions on the produce and fetch paths, done only when a feature needs them:
 // - up-conversion of legacy message sets (magic 0/1, Produce v0–v2) into one v2 batch;
 // - re-compression when a topic's compression.type is not `producer`;
-// - down-conversion of v2 batches into legacy message sets for Fetch v0–v3 (convert-down.ts).
-// The WASM core parses and builds every batch; the host only moves the views around.
-import { Attr, BatchStatus, Compression, type Core, type RecordInput } from '../core/types.js';
+// - down-conversion of v2 batches into legacy message sets for Fetch v0–v3.
+// The WASM core parses and builds every batch; the host only decompresses/compresses sections
+// (asynchronously: zstd's binding has no synchronous API) and moves views around.
+import { Attr, BatchStatus, Compression, type BatchDescriptor, type Core, type RecordInput, type RecordView } from '../core/types.js';
 import { KafkaError } from './errors.js';
 import type { BrokerServices } from './services.js';
 
-/** Synchronous codecs by Kafka codec id (1 gzip, 2 snappy, 3 lz4, 4 zstd). */
+/** Codecs by Kafka codec id (1 gzip, 2 snappy, 3 lz4, 4 zstd). */
 export interface Codecs {
-  compress(codec: number, data: Uint8Array): Uint8Array;
-  decompress(codec: number, data: Uint8Array): Uint8Array;
+  compress(codec: number, data: Uint8Array): Promise<Uint8Array>;
+  decompress(codec: number, data: Uint8Array): Promise<Uint8Array>;
 }
 
 const TARGET: Record<string, number> = {
@@ -22,14 +23,15 @@ const TARGET: Record<string, number> = {
 };
 
 const MAGIC_OFFSET = 16;
+const HEADER = 61;
 
 /** The bytes to append for a produce request's records, converted only when needed. */
-export function prepareProduceRecords(
+export async function prepareProduceRecords(
   broker: Pick<BrokerServices, 'core' | 'codecs' | 'topics'>,
   topic: string,
   records: Uint8Array,
   apiVersion: number,
-): Uint8Array {
+): Promise<Uint8Array> {
   if (records.length <= MAGIC_OFFSET) return records; // the core reports it as corrupt
   const magic = records[MAGIC_OFFSET]!;
   const target = broker.topics.topicConfig(topic).get('compression.type') ?? 'producer';
@@ -41,58 +43,72 @@ export function prepareProduceRecords(
   return recompress(broker.core, broker.codecs, records, TARGET[target] ?? Compression.NONE);
 }
 
-/** Legacy messages (with compressed wrappers opened) → one uncompressed-or-target v2 batch. */
-export function upConvert(core: Core, codecs: Codecs, records: Uint8Array, target: string): Uint8Array {
+/** Builds one batch, compressing its records section with `codec` through the host codecs. */
+export async function buildBatch(core: Core, codecs: Codecs, records: readonly RecordInput[], codec: number, header: Omit<Parameters<Core['buildBatch']>[1], 'recordCount' | 'lastOffsetDelta' | 'baseTimestamp' | 'maxTimestamp'> & { baseTimestamp?: bigint; maxTimestamp?: bigint } = {}): Promise<Uint8Array> {
+  const s = core.encodeRecordsSection(records, header);
+  const section = codec === Compression.NONE ? s.records : await codecs.compress(codec, s.records);
+  return core.buildBatch(section, {
+    ...header,
+    compression: codec,
+    recordCount: s.recordCount,
+    lastOffsetDelta: s.lastOffsetDelta,
+    baseTimestamp: header.baseTimestamp ?? s.baseTimestamp,
+    maxTimestamp: header.maxTimestamp ?? s.maxTimestamp,
+  });
+}
+
+/** The records of one batch, decompressing its section first when needed. */
+export async function batchRecords(core: Core, codecs: Codecs, batch: Uint8Array, d: BatchDescriptor): Promise<RecordView[]> {
+  const codec = d.attributes & Attr.COMPRESSION_MASK;
+  if (codec === Compression.NONE) return core.decodeRecords(batch);
+  const section = await codecs.decompress(codec, batch.subarray(HEADER));
+  return core.decodeRecordsSection(section, d.recordCount, d.lastOffsetDelta);
+}
+
+/** Legacy messages (with compressed wrappers opened) → one v2 batch. */
+export async function upConvert(core: Core, codecs: Codecs, records: Uint8Array, target: string): Promise<Uint8Array> {
   const out: RecordInput[] = [];
   let sourceCodec: number = Compression.NONE;
-  const walk = (buf: Uint8Array, depth: number): void => {
+  const walk = async (buf: Uint8Array, depth: number): Promise<void> => {
     const scan = core.decodeMessageSet(buf);
     if (scan.status !== BatchStatus.OK) throw new KafkaError('CORRUPT_MESSAGE', 'invalid legacy message set');
     for (const m of scan.messages) {
       if (m.compression !== 0) {
         if (depth > 0 || m.value === null) throw new KafkaError('CORRUPT_MESSAGE', 'nested compressed message');
         sourceCodec = m.compression;
-        walk(codecs.decompress(m.compression, m.value), depth + 1);
+        await walk(await codecs.decompress(m.compression, m.value), depth + 1);
         continue;
       }
       out.push({ key: m.key, value: m.value, timestamp: m.timestamp });
     }
   };
-  walk(records, 0);
+  await walk(records, 0);
   if (out.length === 0) throw new KafkaError('INVALID_RECORD', 'empty message set');
   const codec = target === 'producer' ? sourceCodec : (TARGET[target] ?? Compression.NONE);
-  return core.encodeBatch(out, {
-    compression: codec,
-    compress: (section, c) => codecs.compress(c, section),
-  });
+  return buildBatch(core, codecs, out, codec);
 }
 
 /** Re-encodes every batch whose codec differs from `codec`, keeping its producer fields. */
-export function recompress(core: Core, codecs: Codecs, records: Uint8Array, codec: number): Uint8Array {
+export async function recompress(core: Core, codecs: Codecs, records: Uint8Array, codec: number): Promise<Uint8Array> {
   const scan = core.validateBatches(records, { strict: true });
   if (scan.status !== BatchStatus.OK) return records; // rejected with its precise status by the log
-  if (scan.batches.every((b) => (b.attributes & Attr.COMPRESSION_MASK) === codec || (b.attributes & Attr.CONTROL) !== 0)) {
-    return records;
-  }
+  const keep = (b: BatchDescriptor) => (b.attributes & Attr.COMPRESSION_MASK) === codec || (b.attributes & Attr.CONTROL) !== 0;
+  if (scan.batches.every(keep)) return records;
   const parts: Uint8Array[] = [];
   for (const b of scan.batches) {
     const batch = records.subarray(b.position, b.position + b.size);
-    if ((b.attributes & Attr.COMPRESSION_MASK) === codec || (b.attributes & Attr.CONTROL) !== 0) {
+    if (keep(b)) {
       parts.push(batch);
       continue;
     }
-    const views = core.decodeRecords(batch, { decompress: (d, c) => codecs.decompress(c, d) });
+    const views = await batchRecords(core, codecs, batch, b);
     parts.push(
-      core.encodeBatch(
-        views.map((r) => ({
-          key: r.key,
-          value: r.value,
-          headers: r.headers,
-          timestamp: b.baseTimestamp + r.timestampDelta,
-        })),
+      await buildBatch(
+        core,
+        codecs,
+        views.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: b.baseTimestamp + r.timestampDelta })),
+        codec,
         {
-          compression: codec,
-          compress: (section, c) => codecs.compress(c, section),
           baseTimestamp: b.baseTimestamp,
           maxTimestamp: b.maxTimestamp,
           logAppendTime: (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0,
@@ -104,15 +120,7 @@ export function recompress(core: Core, codecs: Codecs, records: Uint8Array, code
       ),
     );
   }
-  if (parts.length === 1) return parts[0]!;
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 /**
@@ -120,13 +128,12 @@ export function recompress(core: Core, codecs: Codecs, records: Uint8Array, code
  * records below `fromOffset` are left out; headers cannot be expressed and are dropped, as Kafka
  * does when it down-converts.
  */
-export function downConvert(core: Core, codecs: Codecs, records: Uint8Array, magic: 0 | 1, fromOffset: bigint): Uint8Array {
+export async function downConvert(core: Core, codecs: Codecs, records: Uint8Array, magic: 0 | 1, fromOffset: bigint): Promise<Uint8Array> {
   const scan = core.validateBatches(records);
   const messages: Array<{ offset: bigint; timestamp: bigint; attributes: number; key: Uint8Array | null; value: Uint8Array | null }> = [];
   for (const b of scan.batches) {
     if ((b.attributes & Attr.CONTROL) !== 0) continue;
-    const batch = records.subarray(b.position, b.position + b.size);
-    const views = core.decodeRecords(batch, { decompress: (d, c) => codecs.decompress(c, d) });
+    const views = await batchRecords(core, codecs, records.subarray(b.position, b.position + b.size), b);
     const logAppend = (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0;
     for (const r of views) {
       const offset = b.baseOffset + BigInt(r.offsetDelta);
@@ -141,4 +148,15 @@ export function downConvert(core: Core, codecs: Codecs, records: Uint8Array, mag
     }
   }
   return core.encodeMessageSet(messages, magic);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@
 import { ApiKey } from '../../protocol/generated/index.js';
 import type { FetchRequest } from '../../protocol/generated/FetchRequest.js';
 import { ZERO_UUID } from '../../protocol/uuid.js';
+import { Attr, Compression } from '../../core/types.js';
 import { ErrorCode, kafkaErrorCode } from '../errors.js';
 import { downConvert } from '../convert.js';
 import { defineHandler, type RequestContext } from '../handler.js';
@@ -191,8 +192,12 @@ async function readOne(ctx: RequestContext, t: Target, isolation: number, budget
       const list = records.length > 0 ? await log.abortedTransactions(t.fetchOffset, r.nextOffset) : [];
       aborted = list.map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
     }
+    if (ctx.apiVersion < 10 && records.length > 0 && hasZstd(broker.core, records)) {
+      // Clients that fetch below v10 cannot read zstd batches (KIP-110).
+      return { ...base, errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, abortedTransactions: null, records: null };
+    }
     if (ctx.apiVersion <= 3 && records.length > 0) {
-      records = downConvert(broker.core, broker.codecs, records, ctx.apiVersion <= 1 ? 0 : 1, t.fetchOffset);
+      records = await downConvert(broker.core, broker.codecs, records, ctx.apiVersion <= 1 ? 0 : 1, t.fetchOffset);
     }
     if (records.length > 0) broker.metrics.bytesOut.inc({ topic: t.topic }, records.length);
     return {
@@ -206,6 +211,10 @@ async function readOne(ctx: RequestContext, t: Target, isolation: number, budget
   } catch (e) {
     return { ...base, errorCode: kafkaErrorCode(e), abortedTransactions: null, records: null };
   }
+}
+
+function hasZstd(core: RequestContext['broker']['core'], records: Uint8Array): boolean {
+  return core.validateBatches(records).batches.some((b) => (b.attributes & Attr.COMPRESSION_MASK) === Compression.ZSTD);
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {

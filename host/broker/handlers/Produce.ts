@@ -44,7 +44,7 @@ async function producePartition(ctx: RequestContext, topic: string, p: Partition
   if (!log) return partitionError(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (p.records === null || p.records.length === 0) return partitionError(p.index, ErrorCode.INVALID_RECORD, 'empty record set');
   try {
-    const records = prepareProduceRecords(broker, topic, p.records, ctx.apiVersion);
+    const records = await prepareProduceRecords(broker, topic, p.records, ctx.apiVersion);
     const res = await log.append(records);
     broker.metrics.bytesIn.inc({ topic }, records.length);
     broker.metrics.messagesIn.inc({ topic }, res.recordCount);
