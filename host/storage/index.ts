@@ -6,3 +6,5 @@ export { nodeFs, type StorageFs, type StorageStat } from './fs.js';
 export { MemoryStorage, type MemoryStorageOptions } from './memory/engine.js';
 export { FileStorage, type FileStorageOptions } from './file/engine.js';
 export { Log } from './log.js';
+export { createCompactor, defaultCompactor, type CompactorOptions } from './cleaner.js';
+export type { AppendOrigin, ProducerEntry, ProducerBatch } from './producer-state.js';

@@ -55,7 +55,7 @@ export interface FileStorageOptions {
   tailCacheBytes?: number;
   /** Checkpoint write period (Kafka: log.flush.offset.checkpoint.interval.ms = 60000); 0 = manual. */
   checkpointIntervalMs?: number;
-  /** Maintenance period (Kafka: log.retention.check.interval.ms = 300000); 0 = the broker calls it. */
+  /** Background maintenance period (Kafka: log.retention.check.interval.ms, default 300000); 0 = only when called. */
   maintenanceIntervalMs?: number;
   /** Minimum time between two recovery progress log lines. */
   progressIntervalMs?: number;
@@ -412,7 +412,7 @@ export class FileStorage implements Storage {
       t.unref();
       this.#timers.push(t);
     }
-    const mi = this.#o.maintenanceIntervalMs ?? 0;
+    const mi = this.#o.maintenanceIntervalMs ?? 300000;
     if (mi > 0) {
       const t = setInterval(() => void this.maintenance().catch((e) => this.#logger.warn({ event: 'maintenance_failed', error: String(e) }, 'maintenance failed')), mi);
       t.unref();

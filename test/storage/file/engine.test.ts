@@ -245,3 +245,27 @@ describe('file engine: recovery after an unclean stop', () => {
     expect(log2.logEndOffset).toBe(80n);
   });
 });
+
+describe('file engine: background retention', () => {
+  it('deletes old segments on its own timer while appends keep flowing', async () => {
+    const dir = newDir();
+    const s = await start(dir, { maintenanceIntervalMs: 20, defaultConfig: { segmentBytes: 1000, retentionBytes: 3000, retentionMs: -1 } });
+    const log = await s.createPartition('t', 0);
+    const appends: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 200; i++) {
+      appends.push(log.append(simpleBatch(1, { valueSize: 60 })));
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 15));
+    }
+    await Promise.all(appends);
+    const deadline = Date.now() + 3000;
+    while (log.size > 4000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(log.logStartOffset).toBeGreaterThan(0n);
+    expect(log.logEndOffset).toBe(200n);
+    expect(log.size).toBeLessThanOrEqual(3000 + 1000);
+    const pdir = `${dir}/t-0`;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(pdir).filter((f) => f.endsWith('.log')).length).toBe(log.segmentCount);
+    const all = await readAllBatches(log);
+    expect(all[all.length - 1]!.lastOffset).toBe(199n);
+  });
+});
