@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The kwasm command line, in the style of Kafka's tools.
 import { Command } from 'commander';
-import { runStart } from './start.js';
 import { registerTopics } from './topics.js';
 import { registerConsoleProducer } from './console-producer.js';
 import { registerConsoleConsumer } from './console-consumer.js';
@@ -15,7 +14,11 @@ program
   .description('start a broker (like kafka-server-start)')
   .argument('[server.properties]', 'a Kafka server.properties file')
   .option('--override <key=value>', 'set a config key (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-  .action(async (file: string | undefined, o: { override: string[] }) => runStart(file, o.override));
+  .action(async (file: string | undefined, o: { override: string[] }) => {
+    // Loaded on use: the client tools start without loading the broker.
+    const { runStart } = await import('./start.js');
+    await runStart(file, o.override);
+  });
 
 registerTopics(program);
 registerConsoleProducer(program);
