@@ -17,7 +17,8 @@ import { concat, listBatches } from '../helpers/batches.js';
 import { testCore } from '../helpers/core.js';
 
 const ITERATIONS = Number(process.env.KWASM_CRASH_ITERATIONS ?? 50);
-let seed = Number(process.env.KWASM_CRASH_SEED ?? Date.now()) >>> 0 || 7;
+const initialSeed = Number(process.env.KWASM_CRASH_SEED ?? Date.now()) >>> 0 || 7;
+let seed = initialSeed;
 const rand = (): number => {
   seed ^= seed << 13;
   seed ^= seed >>> 17;
@@ -54,7 +55,7 @@ interface Ack {
 
 function runChild(iteration: number): Promise<{ acks: Ack[]; startOffset: bigint; code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...childCmd, dataDir, wasmPath(), String(1 + iteration * 7919 + (seed % 1000))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childCmd, dataDir, wasmPath(), String(1 + iteration * 7919 + (initialSeed % 1000))], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
     let startOffset = -1n;
@@ -175,6 +176,6 @@ describe('crash test: kill -9 during fsync-per-append appends', () => {
       await storage.close();
     }
     expect(totalAcks).toBeGreaterThan(ITERATIONS);
-    console.log(`crash test: ${ITERATIONS} kills, ${totalAcks} acknowledged batches verified, ${truncations} recoveries truncated a tail (seed ${seed})`);
+    console.log(`crash test: ${ITERATIONS} kills, ${totalAcks} acknowledged batches verified, ${truncations} recoveries truncated a tail (KWASM_CRASH_SEED=${initialSeed})`);
   }, 240_000);
 });
