@@ -86,7 +86,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const storage: Storage =
     kind === 'memory'
       ? new MemoryStorage({ core, logger: storageLog })
-      : new FileStorage({ logDirs, core, logger: storageLog, topicConfig });
+      : new FileStorage({ logDirs, core, logger: storageLog, topicConfig, maintenanceIntervalMs: 0 }); // the broker's tick below runs maintenance
   const report = await storage.open();
   log.info({ storage: kind, logDirs: kind === 'file' ? logDirs : undefined, partitions: report.partitions, clean: report.clean, durationMs: report.durationMs }, 'storage opened');
   for (const r of report.recovered) {
@@ -157,7 +157,12 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     throw e;
   }
 
-  metrics.partitions.set(storage.listPartitions().length);
+  metrics.partitionSource = function* () {
+    for (const tp of storage.listPartitions()) {
+      const l = storage.getPartition(tp.topic, tp.partition);
+      if (l) yield { topic: tp.topic, partition: tp.partition, size: l.size, logStartOffset: l.logStartOffset, logEndOffset: l.logEndOffset };
+    }
+  };
   const retentionCheck = Math.min(config.long('log.retention.check.interval.ms'), 10_000);
   let maintaining = false;
   const timer = setInterval(() => {
