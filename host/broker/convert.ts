@@ -39,8 +39,53 @@ export async function prepareProduceRecords(
     if (apiVersion >= 3) throw new KafkaError('INVALID_RECORD', `Produce v${apiVersion} requires record batches (magic 2)`);
     return upConvert(broker.core, broker.codecs, records, target);
   }
+  const repair = repairMaxTimestamps(broker.core, broker.codecs, records);
+  if (repair) await repair;
   if (target === 'producer') return records;
   return recompress(broker.core, broker.codecs, records, TARGET[target] ?? Compression.NONE);
+}
+
+const B_LENGTH = 8;
+const B_ATTRIBUTES = 21;
+const B_BASE_TIMESTAMP = 27;
+const B_MAX_TIMESTAMP = 35;
+
+/**
+ * Kafka recomputes a CreateTime batch's maxTimestamp from its records on append. Some clients
+ * leave it unset (sarama 1.22, Debian's, writes -1), which breaks lookups by timestamp and time
+ * retention. A batch whose maxTimestamp is below its baseTimestamp gets the largest timestamp of
+ * its records: the core checks the batch (CRC included) and writes the new CRC. Headers are only
+ * peeked at (bounds checked; anything odd is left for the log's validation to reject); only such
+ * batches are decoded. Returns null when no batch needs it.
+ */
+export function repairMaxTimestamps(core: Core, codecs: Codecs, records: Uint8Array): Promise<void> | null {
+  const dv = new DataView(records.buffer, records.byteOffset, records.byteLength);
+  let bad: Array<[number, number]> | null = null;
+  for (let pos = 0; pos + HEADER <= records.length; ) {
+    const size = 12 + dv.getInt32(pos + B_LENGTH);
+    if (size < HEADER || pos + size > records.length || records[pos + MAGIC_OFFSET] !== 2) break;
+    const attributes = dv.getInt16(pos + B_ATTRIBUTES);
+    if ((attributes & (Attr.CONTROL | Attr.TIMESTAMP_TYPE_LOG_APPEND)) === 0 && dv.getBigInt64(pos + B_MAX_TIMESTAMP) < dv.getBigInt64(pos + B_BASE_TIMESTAMP)) {
+      (bad ??= []).push([pos, size]);
+    }
+    pos += size;
+  }
+  if (bad === null) return null;
+  return (async () => {
+    for (const [pos, size] of bad) {
+      const batch = records.subarray(pos, pos + size);
+      const scan = core.validateBatches(batch, { strict: true });
+      const d = scan.batches[0];
+      if (scan.status !== BatchStatus.OK || !d) continue; // the log rejects it with its status
+      let max = -1n;
+      try {
+        for (const r of await batchRecords(core, codecs, batch, d)) if (d.baseTimestamp + r.timestampDelta > max) max = d.baseTimestamp + r.timestampDelta;
+      } catch {
+        continue; // undecodable records: the log's validation decides
+      }
+      if (max > d.maxTimestamp) core.setMaxTimestamp(batch, max, false);
+    }
+  })();
 }
 
 /** Builds one batch, compressing its records section with `codec` through the host codecs. */

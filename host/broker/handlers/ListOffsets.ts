@@ -6,7 +6,7 @@
 // compressed batch is decompressed for that). v0 answers with the old offsets list.
 import { ApiKey } from '../../protocol/generated/index.js';
 import { Attr } from '../../core/types.js';
-import { decompress } from '../../compression/index.js';
+import { batchRecords } from '../convert.js';
 import type { OffsetAndTimestamp, PartitionLog } from '../../storage/index.js';
 import { ErrorCode, kafkaErrorCode } from '../errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
@@ -70,33 +70,15 @@ export default defineHandler({
   },
 });
 
-const NEED_ASYNC = Symbol('decompress asynchronously');
-
 /** The first record of the found batch whose timestamp is >= ts (the batch itself when it has one record). */
 async function firstRecordAtOrAfter(ctx: RequestContext, log: PartitionLog, found: OffsetAndTimestamp, ts: bigint): Promise<OffsetAndTimestamp> {
-  const { core } = ctx.broker;
+  const { core, codecs } = ctx.broker;
   try {
     const r = await log.read(found.offset, { maxBytes: 1, minOneBatch: true });
     const batch = r.records[0];
     const b = batch ? core.validateBatches(batch).batches[0] : undefined;
     if (!batch || !b || b.recordCount <= 1 || (b.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0) return found;
-    const bytes = batch.subarray(b.position, b.position + b.size);
-    let pending: { data: Uint8Array; codec: number } | null = null;
-    let records;
-    try {
-      records = core.decodeRecords(bytes, {
-        decompress: (data, codec) => {
-          pending = { data, codec };
-          throw NEED_ASYNC;
-        },
-      });
-    } catch (e) {
-      if (e !== NEED_ASYNC || pending === null) throw e;
-      const { data, codec } = pending as { data: Uint8Array; codec: number };
-      const section = await decompress(codec, data);
-      records = core.decodeRecords(bytes, { decompress: () => section });
-    }
-    for (const rec of records) {
+    for (const rec of await batchRecords(core, codecs, batch.subarray(b.position, b.position + b.size), b)) {
       const offset = b.baseOffset + BigInt(rec.offsetDelta);
       const timestamp = b.baseTimestamp + rec.timestampDelta;
       if (offset >= found.offset && timestamp >= ts) return { offset, timestamp, leaderEpoch: found.leaderEpoch };
