@@ -19,6 +19,7 @@ import { ClusterMetadata, type BrokerEndpoint } from './metadata.js';
 import { HANDLERS, handlerMap } from './registry.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics.js';
+import { GroupService } from '../coordinator/group/runtime.js';
 
 export interface BrokerOptions {
   /** Kafka configuration keys (`log.dirs`, `num.partitions`, …), as in server.properties. */
@@ -97,6 +98,10 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   topicsRef = topics;
   await topics.open();
 
+  const codecs = opts.codecs ?? nodeCodecs();
+  const groups = new GroupService({ config, topics, core, codecs, log, now: () => Date.now() });
+  await groups.load();
+
   const handlers = handlerMap(opts.handlers ?? HANDLERS);
   const services: BrokerServices = {
     config,
@@ -107,7 +112,8 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     log,
     metrics,
     handlers,
-    codecs: opts.codecs ?? nodeCodecs(),
+    codecs,
+    groups,
     fetchSessions: new FetchSessions(config.int('max.incremental.fetch.session.cache.slots')),
     now: () => Date.now(),
     waitForData: (partitions, ms) =>
@@ -216,6 +222,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         clearInterval(timer);
         for (const s of servers) await s.close();
         if (metricsServer) await new Promise<void>((r) => metricsServer!.close(() => r()));
+        await groups.close();
         await storage.close();
         log.info({ nodeId }, 'kwasm broker stopped');
       })();

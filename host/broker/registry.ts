@@ -5,6 +5,19 @@ import Produce from './handlers/Produce.js';
 import Fetch from './handlers/Fetch.js';
 import ListOffsets from './handlers/ListOffsets.js';
 import Metadata from './handlers/Metadata.js';
+import OffsetCommit from './handlers/OffsetCommit.js';
+import OffsetFetch from './handlers/OffsetFetch.js';
+import FindCoordinator from './handlers/FindCoordinator.js';
+import JoinGroup from './handlers/JoinGroup.js';
+import Heartbeat from './handlers/Heartbeat.js';
+import LeaveGroup from './handlers/LeaveGroup.js';
+import SyncGroup from './handlers/SyncGroup.js';
+import DescribeGroups from './handlers/DescribeGroups.js';
+import ListGroups from './handlers/ListGroups.js';
+import DeleteGroups from './handlers/DeleteGroups.js';
+import OffsetDelete from './handlers/OffsetDelete.js';
+import ConsumerGroupHeartbeat from './handlers/ConsumerGroupHeartbeat.js';
+import ConsumerGroupDescribe from './handlers/ConsumerGroupDescribe.js';
 import ApiVersions from './handlers/ApiVersions.js';
 import CreateTopics from './handlers/CreateTopics.js';
 import DeleteTopics from './handlers/DeleteTopics.js';
@@ -25,6 +38,15 @@ export const HANDLERS: readonly ApiHandler[] = [
   Fetch,
   ListOffsets,
   Metadata,
+  OffsetCommit,
+  OffsetFetch,
+  FindCoordinator,
+  JoinGroup,
+  Heartbeat,
+  LeaveGroup,
+  SyncGroup,
+  DescribeGroups,
+  ListGroups,
   ApiVersions,
   CreateTopics,
   DeleteTopics,
@@ -35,9 +57,13 @@ export const HANDLERS: readonly ApiHandler[] = [
   AlterConfigs,
   DescribeLogDirs,
   CreatePartitions,
+  DeleteGroups,
   IncrementalAlterConfigs,
+  OffsetDelete,
   DescribeCluster,
   DescribeProducers,
+  ConsumerGroupHeartbeat,
+  ConsumerGroupDescribe,
   DescribeTopicPartitions,
 ] as readonly ApiHandler[];
 

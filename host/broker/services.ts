@@ -12,6 +12,7 @@ import type { ClusterMetadata } from './metadata.js';
 import type { TopicManager } from './topics.js';
 import type { FetchSessions } from './fetch-sessions.js';
 import type { Codecs } from './convert.js';
+import type { GroupService } from '../coordinator/group/runtime.js';
 
 export interface BrokerServices {
   readonly config: BrokerConfig;
@@ -24,6 +25,8 @@ export interface BrokerServices {
   readonly handlers: ReadonlyMap<number, ApiHandler>;
   readonly fetchSessions: FetchSessions;
   readonly codecs: Codecs;
+  /** The group coordinator (consumer groups, committed offsets in __consumer_offsets). */
+  readonly groups?: GroupService;
   /** The transaction coordinator, once there is one (issue 7). */
   readonly transactions?: {
     initProducerId(req: InitProducerIdRequest, ctx: RequestContext): Init<InitProducerIdResponse> | Promise<Init<InitProducerIdResponse>>;

@@ -1,0 +1,14 @@
+// What group handlers share: the calling client as the coordinator sees it (Kafka reports the
+// host as InetAddress.toString(), "/127.0.0.1"), and the group service or null when the broker
+// runs without one.
+import type { RequestContext } from '../../broker/handler.js';
+import type { GroupService } from './runtime.js';
+import type { Client } from './shard.js';
+
+export function clientOf(ctx: RequestContext): Client {
+  return { clientId: ctx.clientId ?? '', clientHost: `/${ctx.conn.remoteAddress}`, apiVersion: ctx.apiVersion };
+}
+
+export function groupsOf(ctx: RequestContext): GroupService | null {
+  return ctx.broker.groups ?? null;
+}
