@@ -2,6 +2,15 @@
 // brokers do not collide).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** A partition's log as the metrics see it (sizes read on each scrape). */
+export interface PartitionSizeSource {
+  topic: string;
+  partition: number;
+  size: number;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+}
+
 export class BrokerMetrics {
   readonly registry = new Registry();
   readonly requests: Counter<'api' | 'version'>;
@@ -13,6 +22,10 @@ export class BrokerMetrics {
   readonly connections: Gauge;
   readonly partitions: Gauge;
   readonly logSizeBytes: Gauge<'topic' | 'partition'>;
+  readonly logEndOffset: Gauge<'topic' | 'partition'>;
+  readonly logStartOffset: Gauge<'topic' | 'partition'>;
+  /** Set by the broker: the partitions hosted, read when Prometheus scrapes. */
+  partitionSource: (() => Iterable<PartitionSizeSource>) | null = null;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -29,8 +42,37 @@ export class BrokerMetrics {
     this.bytesOut = new Counter({ name: 'kwasm_bytes_out_total', help: 'Record bytes fetched, per topic', labelNames: ['topic'], registers });
     this.messagesIn = new Counter({ name: 'kwasm_messages_in_total', help: 'Records produced, per topic', labelNames: ['topic'], registers });
     this.connections = new Gauge({ name: 'kwasm_connections', help: 'Open client connections', registers });
-    this.partitions = new Gauge({ name: 'kwasm_partitions', help: 'Partitions hosted', registers });
-    this.logSizeBytes = new Gauge({ name: 'kwasm_log_size_bytes', help: 'Bytes on disk per partition', labelNames: ['topic', 'partition'], registers });
+    // Partition gauges are computed on scrape (collect), so they are never stale and cost nothing
+    // between scrapes; series of deleted partitions disappear with them.
+    const self = this;
+    let snapshot: PartitionSizeSource[] = [];
+    const refresh = () => {
+      snapshot = self.partitionSource ? [...self.partitionSource()] : [];
+    };
+    this.partitions = new Gauge({
+      name: 'kwasm_partitions',
+      help: 'Partitions hosted',
+      registers,
+      collect() {
+        refresh();
+        this.set(snapshot.length);
+      },
+    });
+    const perPartition = (name: string, help: string, value: (p: PartitionSizeSource) => number) =>
+      new Gauge<'topic' | 'partition'>({
+        name,
+        help,
+        labelNames: ['topic', 'partition'],
+        registers,
+        collect() {
+          refresh();
+          this.reset();
+          for (const p of snapshot) this.set({ topic: p.topic, partition: String(p.partition) }, value(p));
+        },
+      });
+    this.logSizeBytes = perPartition('kwasm_log_size_bytes', 'Bytes of the log (all segments) per partition', (p) => p.size);
+    this.logEndOffset = perPartition('kwasm_log_end_offset', 'Log end offset per partition', (p) => Number(p.logEndOffset));
+    this.logStartOffset = perPartition('kwasm_log_start_offset', 'Log start offset per partition', (p) => Number(p.logStartOffset));
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kwasm_process_' });
   }
 
