@@ -73,7 +73,7 @@ export class BrokerMetrics {
     this.logSizeBytes = perPartition('kwasm_log_size_bytes', 'Bytes of the log (all segments) per partition', (p) => p.size);
     this.logEndOffset = perPartition('kwasm_log_end_offset', 'Log end offset per partition', (p) => Number(p.logEndOffset));
     this.logStartOffset = perPartition('kwasm_log_start_offset', 'Log start offset per partition', (p) => Number(p.logStartOffset));
-    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kwasm_process_' });
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kwasm_' });
   }
 
   text(): Promise<string> {
