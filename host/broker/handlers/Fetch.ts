@@ -7,7 +7,6 @@
 import { ApiKey } from '../../protocol/generated/index.js';
 import type { FetchRequest } from '../../protocol/generated/FetchRequest.js';
 import { ZERO_UUID } from '../../protocol/uuid.js';
-import { Attr, Compression } from '../../core/types.js';
 import { ErrorCode, kafkaErrorCode } from '../errors.js';
 import { downConvert } from '../convert.js';
 import { defineHandler, type RequestContext } from '../handler.js';
@@ -192,8 +191,10 @@ async function readOne(ctx: RequestContext, t: Target, isolation: number, budget
       const list = records.length > 0 ? await log.abortedTransactions(t.fetchOffset, r.nextOffset) : [];
       aborted = list.map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }));
     }
-    if (ctx.apiVersion < 10 && records.length > 0 && hasZstd(broker.core, records)) {
-      // Clients that fetch below v10 cannot read zstd batches (KIP-110).
+    if (ctx.apiVersion < 10 && broker.topics.topicConfig(t.topic).get('compression.type') === 'zstd') {
+      // A zstd topic is not served below Fetch v10 (KIP-110). As in Kafka, the rule follows the
+      // topic's compression.type, not the batches: a client such as sarama 1.22 fetches with v4
+      // and decodes zstd batches itself when producers chose zstd.
       return { ...base, errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, abortedTransactions: null, records: null };
     }
     if (ctx.apiVersion <= 3 && records.length > 0) {
@@ -211,10 +212,6 @@ async function readOne(ctx: RequestContext, t: Target, isolation: number, budget
   } catch (e) {
     return { ...base, errorCode: kafkaErrorCode(e), abortedTransactions: null, records: null };
   }
-}
-
-function hasZstd(core: RequestContext['broker']['core'], records: Uint8Array): boolean {
-  return core.validateBatches(records).batches.some((b) => (b.attributes & Attr.COMPRESSION_MASK) === Compression.ZSTD);
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
