@@ -103,6 +103,17 @@ describe.each(['memory', 'file'] as const)('IncrementalAlterConfigs (%s storage)
     expect((await alter(BROKER, '1', [{ name: 'num.partitions', configOperation: APPEND, value: '3' }])).errorCode).toBe(ErrorCode.INVALID_CONFIG);
     expect((await alter(BROKER, '2', [{ name: 'num.partitions', configOperation: SET, value: '3' }])).errorCode).toBe(ErrorCode.INVALID_REQUEST);
   });
+
+  it('refuses values the partition logs could not take, before storing anything', async () => {
+    // Kafka accepts segment.index.bytes >= 4; kwasm's index needs room for whole entries.
+    expect((await alter(TOPIC, 'inc', [{ name: 'segment.index.bytes', configOperation: SET, value: '10' }])).errorCode).toBe(ErrorCode.INVALID_CONFIG);
+    expect(broker.services.topics.get('inc')!.configs.has('segment.index.bytes')).toBe(false);
+    const r = await alter(BROKER, '', [{ name: 'log.index.size.max.bytes', configOperation: SET, value: '10' }]);
+    expect(r.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    expect(broker.services.config.get('log.index.size.max.bytes')).toBe('10485760');
+    expect(broker.services.metadata.brokerConfigs.has('log.index.size.max.bytes')).toBe(false);
+    expect(log().config.segmentIndexBytes).toBe(10485760);
+  });
 });
 
 describe('IncrementalAlterConfigs persistence (file storage)', () => {

@@ -14,6 +14,7 @@
 // first entry named like the key itself is dropped. So a topic's retention.ms reports no synonym
 // unless log.retention.ms itself is set somewhere (Kafka prints `synonyms={}` there too).
 import { checkValue, type BrokerConfig } from '../../config/config.js';
+import { logConfigFrom } from '../../storage/index.js';
 import { BROKER_CONFIG_BY_NAME, BROKER_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, type ConfigType } from '../../config/definitions.js';
 import { TopicConfig } from '../../config/config.js';
 import { KafkaError, errorMessage, kafkaErrorCode } from '../errors.js';
@@ -242,7 +243,20 @@ export function alterTopicConfigs(svc: AdminServices, topic: string, ops: readon
     const err = TopicConfig.check(k, v);
     if (err) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${k}: ${err}`);
   }
+  const err = logConfigError(svc.config, props);
+  if (err) throw new KafkaError('INVALID_CONFIG', err);
   svc.topics.setConfigs(topic, props, validateOnly);
+}
+
+/** What storage would refuse in the log config these overrides resolve to (e.g. a tiny segment.index.bytes). */
+function logConfigError(config: BrokerConfig, overrides: Map<string, string>): string | null {
+  const tc = new TopicConfig(config, overrides);
+  try {
+    logConfigFrom((k) => (TOPIC_CONFIG_BY_NAME.has(k) ? tc.get(k) : config.get(k)));
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /**
@@ -275,27 +289,32 @@ export function alterBrokerConfigs(svc: AdminServices, resourceName: string, ops
     const err = checkValue(def.type, v, def);
     if (err) throw new KafkaError('INVALID_REQUEST', `Invalid value ${v} for configuration ${k}: ${err}`);
   }
-  if (validateOnly) return;
   const before = { defaults: metadata.brokerConfigs, node: metadata.nodeConfigs };
-  if (perBroker) metadata.nodeConfigs = props;
-  else metadata.brokerConfigs = props;
+  const after = perBroker ? { defaults: before.defaults, node: props } : { defaults: props, node: before.node };
+  // Every topic's log config must still resolve under the new broker values: try them, synchronously.
+  setDynamicLayers(svc.config, after);
+  const err = [null, ...[...svc.topics.all()].map((t) => t.configs)].map((o) => logConfigError(svc.config, o ?? new Map())).find((e) => e !== null);
+  if (err || validateOnly) setDynamicLayers(svc.config, before);
+  if (err) throw new KafkaError('INVALID_REQUEST', err);
+  if (validateOnly) return;
+  metadata.brokerConfigs = after.defaults;
+  metadata.nodeConfigs = after.node;
   try {
     metadata.persist();
   } catch (e) {
     metadata.brokerConfigs = before.defaults;
     metadata.nodeConfigs = before.node;
+    setDynamicLayers(svc.config, before);
     throw new KafkaError('KAFKA_STORAGE_ERROR', `could not persist broker configs: ${(e as Error).message}`);
   }
-  applyDynamicBrokerConfigs(svc);
+  svc.topics.applyConfigs();
 }
 
-/** Pushes the merged dynamic layers into BrokerConfig and every topic's effective configs into its logs. */
-export function applyDynamicBrokerConfigs(svc: AdminServices): void {
-  const { config, metadata } = svc;
-  const merged = new Map([...metadata.brokerConfigs, ...metadata.nodeConfigs]);
+/** Sets BrokerConfig's dynamic layer to the cluster defaults with this node's configs on top. */
+function setDynamicLayers(config: BrokerConfig, layers: { defaults: Map<string, string>; node: Map<string, string> }): void {
+  const merged = new Map([...layers.defaults, ...layers.node]);
   for (const k of config.dynamicEntries().keys()) if (!merged.has(k)) config.setDynamic(k, null);
   for (const [k, v] of merged) config.setDynamic(k, v);
-  svc.topics.applyConfigs();
 }
 
 export interface AlterResource {
