@@ -1,5 +1,6 @@
-// CreateTopics (key 19), v2–7. Kafka's validation (name, partitions, replication factor against
-// live brokers, topic configs), validateOnly, and from v5 the resulting configs and counts.
+// CreateTopics (key 19), v0–7 (v0–1 are deprecated in Kafka but still what segmentio kafka-go
+// 0.2.1 sends). Kafka's validation (name, partitions, replication factor against live brokers,
+// topic configs), validateOnly (v1+), and from v5 the resulting configs and counts.
 // Manual replica assignments must place every replica on a live broker.
 import { ApiKey } from '../../protocol/generated/index.js';
 import { TOPIC_CONFIGS } from '../../config/definitions.js';
@@ -10,7 +11,7 @@ import { configSourceCode } from './configs-common.js';
 
 export default defineHandler({
   apiKey: ApiKey.CreateTopics,
-  minVersion: 2,
+  minVersion: 0,
   maxVersion: 7,
   async handle(req, ctx) {
     const { topics, metadata } = ctx.broker;

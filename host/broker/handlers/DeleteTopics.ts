@@ -1,5 +1,6 @@
-// DeleteTopics (key 20), v1–6. By name, or from v6 by topic id. Deletion removes the metadata at
-// once and the partitions' files right after; fetch sessions forget the topic.
+// DeleteTopics (key 20), v0–6 (v0 is deprecated in Kafka, kept for old clients). By name, or
+// from v6 by topic id. Deletion removes the metadata at once and the partitions' files right
+// after; fetch sessions forget the topic.
 import { ApiKey } from '../../protocol/generated/index.js';
 import { ZERO_UUID } from '../../protocol/uuid.js';
 import { ErrorCode, errorMessage, kafkaErrorCode } from '../errors.js';
@@ -7,7 +8,7 @@ import { defineHandler } from '../handler.js';
 
 export default defineHandler({
   apiKey: ApiKey.DeleteTopics,
-  minVersion: 1,
+  minVersion: 0,
   maxVersion: 6,
   async handle(req, ctx) {
     const { topics, fetchSessions } = ctx.broker;
