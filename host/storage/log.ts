@@ -10,16 +10,20 @@
 // size and rewinds offset assignment and producer state, so the partition stays usable. A failed
 // fsync (data state unknown) or a failed cut takes the partition offline: every later call throws
 // KAFKA_STORAGE_ERROR until the broker reopens it (which runs recovery).
-import type { BatchDescriptor, Core } from '../core/types.js';
-import { Attr, BatchStatus } from '../core/types.js';
+//
+// Helpers by concern: log-append.ts (validation, grouping, indexing of written groups),
+// segment-read.ts (reads), offset-lookup.ts (ListOffsets by time), retention.ts (what retention
+// deletes), producer-replay.ts (producer state after truncation and recovery).
+import type { Core } from '../core/types.js';
 import { compacts, deletes, resolveLogConfig, type LogConfig } from './config.js';
 import { StorageError, ioError } from './errors.js';
-import { peekFrame } from './frame.js';
-import { ProducerStateManager, type AppendOrigin, type ProducerEntry } from './producer-state.js';
-import { finishTimeIndex, indexBatch, type Segment, type SegmentStore } from './segment.js';
-import { controlTypeOf, findOffsetByTimestamp, locateBatch, readWholeBatches, replayProducerState } from './segment-read.js';
-
-export { controlTypeOf, replayProducerState } from './segment-read.js';
+import { indexWritten, nextGroup, prepareAppend, shouldRoll, type Pending } from './log-append.js';
+import { lookupMaxTimestamp, lookupTimestamp } from './offset-lookup.js';
+import { ProducerStateManager, type ProducerEntry } from './producer-state.js';
+import { rebuildProducerState } from './producer-replay.js';
+import { deletablePrefix, expiredBy, retentionVictims } from './retention.js';
+import { finishTimeIndex, floorSegment, truncateSegmentAt, type Segment, type SegmentStore } from './segment.js';
+import { readWholeBatches } from './segment-read.js';
 import type { AbortedTxn } from './txn-index.js';
 import {
   ListOffsetsTimestamp,
@@ -33,26 +37,9 @@ import {
   type StorageLogger,
 } from './types.js';
 
-const INT32_MAX = 2147483647;
-/** Largest group of queued appends written with one writev. */
-const MAX_GROUP_BYTES = 8 * 1024 * 1024;
-
-const STATUS_NAMES = Object.fromEntries(Object.entries(BatchStatus).map(([k, v]) => [v, k])) as Record<number, string>;
-export const statusName = (s: number): string => STATUS_NAMES[s] ?? `STATUS_${s}`;
-
-interface Pending {
-  records: Uint8Array;
-  batches: BatchDescriptor[];
-  firstOffset: bigint;
-  lastOffset: bigint;
-  recordCount: number;
-  sync: boolean;
-  controlType: number | undefined;
-  result: AppendResult;
-  resolve: (r: AppendResult) => void;
-  reject: (e: unknown) => void;
-  promise: Promise<AppendResult>;
-}
+export { statusName } from './log-append.js';
+export { controlTypeOf } from './segment-read.js';
+export { replayProducerState } from './producer-replay.js';
 
 export interface LogInit {
   topic: string;
@@ -224,69 +211,25 @@ export class Log implements PartitionLog {
 
   #appendSync(records: Uint8Array, options: AppendOptions): Promise<AppendResult> {
     this.#assertUsable();
-    if (!(records instanceof Uint8Array) || records.length === 0) throw new StorageError('INVALID_RECORD', 'empty record set');
-    const origin: AppendOrigin = options.origin ?? 'client';
-    const epoch = options.leaderEpoch ?? this.leaderEpoch;
-    // One core call validates (Kafka's producer rules) and, for a leader, assigns offsets in place
-    // (the CRC does not cover baseOffset/partitionLeaderEpoch).
-    const scan = this.#core.validateBatches(
+    const prep = prepareAppend(
+      { core: this.#core, config: this.#config, pendingState: this.#pendingState, nextOffset: this.#nextOffset, leaderEpoch: this.leaderEpoch, clock: this.#clock },
       records,
-      origin === 'replication' ? { strict: true } : { strict: true, assign: { baseOffset: this.#nextOffset, leaderEpoch: epoch } },
+      options,
     );
-    if (scan.status !== BatchStatus.OK) {
-      throw new StorageError(scan.status === BatchStatus.BAD_MAGIC ? 'INVALID_RECORD' : 'CORRUPT_MESSAGE', `batch rejected by the core: ${statusName(scan.status)} at byte ${scan.errorPosition}`, {
-        details: { status: statusName(scan.status), position: scan.errorPosition },
-      });
+    if (prep.duplicate) {
+      const dup = prep.duplicate;
+      const result: AppendResult = {
+        baseOffset: dup.firstOffset,
+        lastOffset: dup.lastOffset,
+        logAppendTime: -1n,
+        logStartOffset: this.#logStartOffset,
+        recordCount: prep.recordCount,
+        duplicate: true,
+      };
+      const inFlight = this.#queue.find((p) => p.firstOffset <= dup.firstOffset && dup.firstOffset <= p.lastOffset);
+      return inFlight ? inFlight.promise.then(() => result) : Promise.resolve(result);
     }
-    const batches = scan.batches;
-    if (batches.length === 0) throw new StorageError('INVALID_RECORD', 'no batch in record set');
-    let recordCount = 0;
-    for (const d of batches) {
-      if (d.size > this.#config.maxMessageBytes) {
-        throw new StorageError('MESSAGE_TOO_LARGE', `batch of ${d.size} bytes exceeds max.message.bytes ${this.#config.maxMessageBytes}`);
-      }
-      recordCount += d.recordCount;
-    }
-    // Idempotent producer: a retried batch is answered with its original offsets.
-    if (origin === 'client') {
-      for (const d of batches) {
-        const r = this.#pendingState.check(d, origin);
-        if (r && batches.length === 1) {
-          const dup = r.duplicate;
-          const result: AppendResult = {
-            baseOffset: dup.firstOffset,
-            lastOffset: dup.lastOffset,
-            logAppendTime: -1n,
-            logStartOffset: this.#logStartOffset,
-            recordCount: d.recordCount,
-            duplicate: true,
-          };
-          const inFlight = this.#queue.find((p) => p.firstOffset <= dup.firstOffset && dup.firstOffset <= p.lastOffset);
-          return inFlight ? inFlight.promise.then(() => result) : Promise.resolve(result);
-        }
-      }
-    } else {
-      for (const d of batches) this.#pendingState.check(d, origin);
-    }
-    let next = this.#nextOffset;
-    const firstOffset = origin === 'replication' ? batches[0]!.baseOffset : next;
-    for (const d of batches) {
-      if (origin === 'replication' && d.baseOffset < next) {
-        throw new StorageError('INVALID_RECORD', `replicated batch at ${d.baseOffset} is below the log end ${next}`);
-      }
-      next = d.baseOffset + BigInt(d.lastOffsetDelta) + 1n;
-    }
-    let logAppendTime = -1n;
-    if (this.#config.timestampType === 'LogAppendTime' && origin !== 'replication') {
-      // Broker time into every batch (attributes and maxTimestamp change: the core redoes the CRCs).
-      logAppendTime = BigInt(this.#clock());
-      this.#core.setMaxTimestamp(records, logAppendTime, true);
-      for (const d of batches) {
-        d.maxTimestamp = logAppendTime;
-        d.attributes |= Attr.TIMESTAMP_TYPE_LOG_APPEND;
-      }
-    }
-    for (const d of batches) this.#pendingState.apply(d, options.controlType ?? controlTypeOf(d));
+    const { batches, recordCount, firstOffset, next, logAppendTime } = prep;
     this.#nextOffset = next;
 
     let resolve!: (r: AppendResult) => void;
@@ -313,18 +256,6 @@ export class Log implements PartitionLog {
     return promise;
   }
 
-  #shouldRoll(seg: Segment, bytes: number, lastOffset: bigint): boolean {
-    if (seg.size === 0) return lastOffset - seg.baseOffset > BigInt(INT32_MAX);
-    return (
-      this.#rollRequested ||
-      seg.size + bytes > this.#config.segmentBytes ||
-      this.#clock() - seg.createdMs > this.#config.segmentMs ||
-      seg.offsetIndex.isFull ||
-      seg.timeIndex.isFull ||
-      lastOffset - seg.baseOffset > BigInt(INT32_MAX)
-    );
-  }
-
   async #drain(): Promise<void> {
     this.#writing = true;
     try {
@@ -334,7 +265,7 @@ export class Log implements PartitionLog {
           break;
         }
         const first = this.#queue[0]!;
-        if (this.#shouldRoll(this.#active, first.records.length, first.lastOffset)) {
+        if (shouldRoll(this.#active, this.#config, first.records.length, first.lastOffset, this.#rollRequested, this.#clock())) {
           try {
             await this.#roll(first.firstOffset);
           } catch (e) {
@@ -343,17 +274,7 @@ export class Log implements PartitionLog {
           }
         }
         const seg = this.#active;
-        const group: Pending[] = [];
-        let bytes = 0;
-        for (const p of this.#queue) {
-          if (group.length > 0) {
-            if (bytes + p.records.length > MAX_GROUP_BYTES) break;
-            if (seg.size + bytes + p.records.length > this.#config.segmentBytes) break;
-            if (p.lastOffset - seg.baseOffset > BigInt(INT32_MAX)) break;
-          }
-          group.push(p);
-          bytes += p.records.length;
-        }
+        const { group, bytes } = nextGroup(this.#queue, seg, this.#config);
         const position = seg.size;
         try {
           await seg.write(
@@ -374,21 +295,7 @@ export class Log implements PartitionLog {
           continue;
         }
         // Written: index entries from the core's descriptors, committed producer state.
-        const aborted: AbortedTxn[] = [];
-        let pos = position;
-        let messages = 0;
-        for (const p of group) {
-          for (const d of p.batches) {
-            indexBatch(seg, d, pos + d.position, this.#config.indexIntervalBytes);
-            const done = this.#state.apply(d, p.controlType ?? controlTypeOf(d));
-            if (done && done.isAborted) {
-              const lso = this.#state.firstUndecidedOffset();
-              aborted.push({ producerId: done.producerId, firstOffset: done.firstOffset, lastOffset: done.lastOffset, lastStableOffset: lso >= 0n ? lso : done.lastOffset + 1n });
-            }
-          }
-          pos += p.records.length;
-          messages += p.recordCount;
-        }
+        const { aborted, messages } = indexWritten(seg, group, position, this.#config.indexIntervalBytes, this.#state);
         seg.size += bytes;
         const last = group[group.length - 1]!;
         seg.nextOffset = last.lastOffset + 1n;
@@ -485,21 +392,6 @@ export class Log implements PartitionLog {
 
   // ---- read ----------------------------------------------------------------------------
 
-  #floorSegment(offset: bigint): number {
-    const segs = this.#segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    let ans = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (segs[mid]!.baseOffset <= offset) {
-        ans = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return ans;
-  }
-
   #emptyRead(next: bigint): ReadResult {
     return {
       records: [],
@@ -524,7 +416,7 @@ export class Log implements PartitionLog {
     const maxOffset = options.maxOffset !== undefined && options.maxOffset < leo ? options.maxOffset : leo;
     if (offset >= maxOffset) return this.#emptyRead(offset);
     const segs = this.#segments;
-    for (let i = this.#floorSegment(offset); i < segs.length; i++) {
+    for (let i = floorSegment(this.#segments, offset); i < segs.length; i++) {
       const seg = segs[i]!;
       if (seg.nextOffset <= offset) continue;
       seg.pin();
@@ -554,30 +446,14 @@ export class Log implements PartitionLog {
     if (timestamp === ListOffsetsTimestamp.EARLIEST || timestamp === ListOffsetsTimestamp.EARLIEST_LOCAL) {
       return { offset: this.#logStartOffset, timestamp: -1n, leaderEpoch: this.leaderEpoch };
     }
+    const lookup = { segments: this.#segments, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset, indexIntervalBytes: this.#config.indexIntervalBytes };
     if (timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP) {
-      let best: Segment | null = null;
-      for (const s of this.#segments) {
-        await s.loadIndexes();
-        if (s.size > 0 && s.offsetOfMaxTimestamp >= this.#logStartOffset && (!best || s.maxTimestamp > best.maxTimestamp)) best = s;
-      }
-      if (!best) return null;
-      return { offset: best.offsetOfMaxTimestamp, timestamp: best.maxTimestamp, leaderEpoch: this.leaderEpoch };
+      const found = await lookupMaxTimestamp(lookup);
+      return found && { ...found, leaderEpoch: this.leaderEpoch };
     }
     if (timestamp < 0n) throw new StorageError('INVALID_REQUEST', `unsupported ListOffsets timestamp ${timestamp}`);
-    for (const seg of this.#segments) {
-      await seg.loadIndexes();
-      if (seg.size === 0 || seg.maxTimestamp < timestamp) continue;
-      seg.pin();
-      try {
-        const found = await findOffsetByTimestamp(seg, timestamp, this.#config.indexIntervalBytes, this.#logEndOffset);
-        if (found) {
-          return { offset: found.offset < this.#logStartOffset ? this.#logStartOffset : found.offset, timestamp: found.timestamp, leaderEpoch: this.leaderEpoch };
-        }
-      } finally {
-        seg.unpin();
-      }
-    }
-    return null;
+    const found = await lookupTimestamp(lookup, timestamp);
+    return found && { ...found, leaderEpoch: this.leaderEpoch };
   }
 
   // ---- transactions --------------------------------------------------------------------
@@ -585,7 +461,7 @@ export class Log implements PartitionLog {
   async appendAbortedTxn(txn: AbortedTxn): Promise<void> {
     this.#assertUsable();
     await this.#idle();
-    const seg = this.#segments[this.#floorSegment(txn.lastOffset)]!;
+    const seg = this.#segments[floorSegment(this.#segments, txn.lastOffset)]!;
     await seg.loadIndexes();
     try {
       await seg.appendTxn(txn);
@@ -598,7 +474,7 @@ export class Log implements PartitionLog {
     this.#assertUsable();
     const out: AbortedTxn[] = [];
     const segs = this.#segments;
-    for (let i = this.#floorSegment(fetchOffset); i < segs.length; i++) {
+    for (let i = floorSegment(this.#segments, fetchOffset); i < segs.length; i++) {
       const seg = segs[i]!;
       if (seg.baseOffset >= upperBoundOffset) break;
       await seg.loadIndexes();
@@ -617,29 +493,11 @@ export class Log implements PartitionLog {
     try {
       await this.#sealChain;
       if (offset >= this.#logEndOffset) return;
-      const idx = this.#floorSegment(offset);
+      const idx = floorSegment(this.#segments, offset);
       const seg = this.#segments[idx]!;
       const removed = this.#segments.slice(idx + 1);
       this.#segments = this.#segments.slice(0, idx + 1);
-      const loc = await locateBatch(seg, offset, seg.size, 65536 + this.#config.indexIntervalBytes);
-      let cut = seg.size;
-      if (loc) {
-        const f = peekFrame(loc.buf, loc.at)!;
-        cut = loc.bufStart + loc.at;
-        if (f.baseOffset < offset) {
-          // Kafka truncates whole batches: a batch straddling `offset` goes too.
-          offset = f.baseOffset;
-        }
-      }
-      await seg.truncate(cut);
-      const rel = Number(offset - seg.baseOffset);
-      seg.size = cut;
-      seg.nextOffset = offset;
-      seg.offsetIndex.truncateToPosition(cut);
-      seg.timeIndex.truncateToOffset(rel);
-      seg.txnIndex.truncateTo(offset);
-      seg.bytesSinceIndexEntry = 0;
-      this.#resetMaxTimestamp(seg);
+      offset = await truncateSegmentAt(seg, offset, this.#config.indexIntervalBytes);
       for (const s of removed) await s.delete(0);
       this.#afterTruncation(offset);
       await this.#rebuildProducerState();
@@ -647,17 +505,6 @@ export class Log implements PartitionLog {
       throw this.#goOffline(e, 'truncation failed');
     } finally {
       this.#releaseWriter();
-    }
-  }
-
-  #resetMaxTimestamp(seg: Segment): void {
-    const n = seg.timeIndex.entries;
-    if (n > 0) {
-      seg.maxTimestamp = seg.timeIndex.timestampAt(n - 1);
-      seg.offsetOfMaxTimestamp = seg.baseOffset + BigInt(seg.timeIndex.relativeOffsetAt(n - 1));
-    } else {
-      seg.maxTimestamp = -1n;
-      seg.offsetOfMaxTimestamp = -1n;
     }
   }
 
@@ -694,20 +541,7 @@ export class Log implements PartitionLog {
 
   /** Producer state from the latest snapshot at or below the log end, then the log after it. */
   async #rebuildProducerState(): Promise<void> {
-    const leo = this.#logEndOffset;
-    await this.#store.pruneSnapshots(0n, leo);
-    const snap = await this.#store.readSnapshot(leo);
-    let state = new ProducerStateManager();
-    let from = this.#logStartOffset;
-    if (snap) {
-      try {
-        state = ProducerStateManager.decodeSnapshot(this.#core, snap.bytes);
-        from = snap.offset;
-      } catch {
-        state = new ProducerStateManager();
-      }
-    }
-    await replayProducerState(this.#core, this.#segments, from, leo, state);
+    const state = await rebuildProducerState(this.#core, this.#store, this.#segments, this.#logStartOffset, this.#logEndOffset);
     this.#state = state;
     this.#pendingState = state.clone();
   }
@@ -720,23 +554,9 @@ export class Log implements PartitionLog {
     if (offset > this.#logStartOffset) {
       this.#logStartOffset = offset;
       this.#onCheckpointNeeded?.();
-      await this.#deleteSegments(this.#deletablePrefix(() => false));
+      await this.#deleteSegments(deletablePrefix(this.#segments, this.#highWatermark, this.#logStartOffset, () => false));
     }
     return this.#logStartOffset;
-  }
-
-  /** Closed segments from the oldest while `extra(seg)` or the log start offset allows. */
-  #deletablePrefix(extra: (seg: Segment, index: number) => boolean): Segment[] {
-    const segs = this.#segments;
-    const out: Segment[] = [];
-    for (let i = 0; i < segs.length - 1; i++) {
-      const seg = segs[i]!;
-      const next = segs[i + 1]!;
-      if (next.baseOffset > this.#highWatermark) break;
-      if (next.baseOffset <= this.#logStartOffset || extra(seg, i)) out.push(seg);
-      else break;
-    }
-    return out;
   }
 
   async #deleteSegments(victims: Segment[]): Promise<{ count: number; bytes: number }> {
@@ -783,29 +603,18 @@ export class Log implements PartitionLog {
     if (deletes(c)) {
       for (const s of this.#segments) await s.loadIndexes();
       const active = this.#active;
-      const expired = (s: Segment): boolean => c.retentionMs >= 0 && s.size > 0 && nowMs - Number(s.maxTimestamp < 0n ? BigInt(s.createdMs) : s.maxTimestamp) > c.retentionMs;
+      const expired = expiredBy(c, nowMs);
       // Everything expired, including the active segment: roll it so that it can go (as Kafka).
       if (c.retentionMs >= 0 && active.size > 0 && this.#segments.every(expired) && this.#logEndOffset <= this.#highWatermark) {
         this.#rollRequested = true;
         await this.#rollNowIfIdle();
       }
-      let excess = c.retentionBytes >= 0 ? this.size - c.retentionBytes : -1;
-      const victims = this.#deletablePrefix((s) => {
-        if (expired(s)) {
-          excess -= s.size;
-          return true;
-        }
-        if (c.retentionBytes >= 0 && excess - s.size >= 0) {
-          excess -= s.size;
-          return true;
-        }
-        return false;
-      });
+      const victims = retentionVictims(this.#segments, c, nowMs, this.#highWatermark, this.#logStartOffset);
       const r = await this.#deleteSegments(victims);
       report.deletedSegments = r.count;
       report.deletedBytes = r.bytes;
     } else {
-      const r = await this.#deleteSegments(this.#deletablePrefix(() => false));
+      const r = await this.#deleteSegments(deletablePrefix(this.#segments, this.#highWatermark, this.#logStartOffset, () => false));
       report.deletedSegments = r.count;
       report.deletedBytes = r.bytes;
     }

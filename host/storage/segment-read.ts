@@ -1,12 +1,10 @@
 // Reading stored segments: locating the batch that holds an offset (sparse index, then framing),
-// collecting whole batches for a fetch, finding an offset by timestamp, and replaying batch headers
-// into producer state. Framing reads fixed v2 header fields only (frame.ts); nothing here checks or
-// parses records.
-import type { BatchDescriptor, Core } from '../core/types.js';
+// collecting whole batches for a fetch, finding the batch for a timestamp. Framing reads fixed v2
+// header fields only (frame.ts); nothing here checks or parses records.
+import type { BatchDescriptor } from '../core/types.js';
 import { Attr } from '../core/types.js';
 import { StorageError } from './errors.js';
 import { peekFrame } from './frame.js';
-import type { ProducerStateManager } from './producer-state.js';
 import type { Segment } from './segment.js';
 
 export interface SegmentRead {
@@ -120,37 +118,6 @@ export async function findOffsetByTimestamp(seg: Segment, ts: bigint, indexInter
     start += p;
   }
   return null;
-}
-
-/**
- * Replays batch headers of [from, to) into `state`, reading and validating segment bytes with the
- * core (used after truncation and by recovery when no snapshot covers the range).
- */
-export async function replayProducerState(core: Core, segments: readonly Segment[], from: bigint, to: bigint, state: ProducerStateManager): Promise<void> {
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (seg.nextOffset <= from || seg.baseOffset >= to) continue;
-    let pos = 0;
-    const chunk = 4 * 1024 * 1024;
-    while (pos < seg.size) {
-      const buf = await seg.read(pos, Math.min(chunk, seg.size - pos));
-      const scan = core.validateBatches(buf);
-      for (const d of scan.batches) {
-        if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
-      }
-      if (scan.validBytes === 0) {
-        const f = peekFrame(buf, 0);
-        if (!f || f.size <= buf.length) return; // corrupt: stop (recovery handles corruption)
-        const whole = await seg.read(pos, f.size);
-        const s2 = core.validateBatches(whole);
-        for (const d of s2.batches) if (d.baseOffset >= from && d.baseOffset < to) state.apply(d, controlTypeOf(d));
-        if (s2.validBytes === 0) return;
-        pos += s2.validBytes;
-        continue;
-      }
-      pos += scan.validBytes;
-    }
-  }
 }
 
 /** Control record type when the core reports it (0 abort, 1 commit), else undefined. */

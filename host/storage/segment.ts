@@ -2,9 +2,11 @@
 // its sparse offset/time indexes and aborted-transaction index kept in memory. The file engine
 // persists them in Kafka's files; the memory engine keeps them in buffers.
 import type { BatchDescriptor } from '../core/types.js';
+import { peekFrame } from './frame.js';
 import type { OffsetIndex } from './offset-index.js';
 import type { TimeIndex } from './time-index.js';
 import type { AbortedTxn, TxnIndex } from './txn-index.js';
+import { locateBatch } from './segment-read.js';
 
 export interface Segment {
   readonly baseOffset: bigint;
@@ -79,4 +81,55 @@ export function finishTimeIndex(seg: Segment): void {
   if (seg.maxTimestamp >= 0n && seg.offsetOfMaxTimestamp >= seg.baseOffset) {
     seg.timeIndex.maybeAppend(seg.maxTimestamp, Number(seg.offsetOfMaxTimestamp - seg.baseOffset));
   }
+}
+
+/** Max timestamp (and its offset) from the last time-index entry, after truncation. */
+export function resetMaxTimestamp(seg: Segment): void {
+  const n = seg.timeIndex.entries;
+  if (n > 0) {
+    seg.maxTimestamp = seg.timeIndex.timestampAt(n - 1);
+    seg.offsetOfMaxTimestamp = seg.baseOffset + BigInt(seg.timeIndex.relativeOffsetAt(n - 1));
+  } else {
+    seg.maxTimestamp = -1n;
+    seg.offsetOfMaxTimestamp = -1n;
+  }
+}
+
+/**
+ * Cuts `seg` before the batch holding `offset` (Kafka truncates whole batches: a batch straddling
+ * `offset` goes too), with its indexes. Returns the offset the segment now ends at.
+ */
+export async function truncateSegmentAt(seg: Segment, offset: bigint, indexIntervalBytes: number): Promise<bigint> {
+  const loc = await locateBatch(seg, offset, seg.size, 65536 + indexIntervalBytes);
+  let cut = seg.size;
+  if (loc) {
+    const f = peekFrame(loc.buf, loc.at)!;
+    cut = loc.bufStart + loc.at;
+    if (f.baseOffset < offset) offset = f.baseOffset;
+  }
+  await seg.truncate(cut);
+  const rel = Number(offset - seg.baseOffset);
+  seg.size = cut;
+  seg.nextOffset = offset;
+  seg.offsetIndex.truncateToPosition(cut);
+  seg.timeIndex.truncateToOffset(rel);
+  seg.txnIndex.truncateTo(offset);
+  seg.bytesSinceIndexEntry = 0;
+  resetMaxTimestamp(seg);
+  return offset;
+}
+
+/** Index of the last segment whose base offset is <= `offset` (0 when none is). */
+export function floorSegment(segments: readonly Segment[], offset: bigint): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let ans = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid]!.baseOffset <= offset) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
 }

@@ -6,7 +6,7 @@ import type { BatchDescriptor, Core } from '../../core/types.js';
 import { BatchStatus } from '../../core/types.js';
 import { StorageError } from '../errors.js';
 import { frameSize } from '../frame.js';
-import { statusName } from '../log.js';
+import { statusName } from '../log-append.js';
 import { indexBatch } from '../segment.js';
 import type { FileSegment } from './segment.js';
 
