@@ -89,6 +89,7 @@ export function prepareAppend(ctx: AppendContext, records: Uint8Array, options: 
   } else {
     for (const d of batches) ctx.pendingState.check(d, origin);
   }
+  options.verify?.(batches);
   let next = ctx.nextOffset;
   const firstOffset = origin === 'replication' ? batches[0]!.baseOffset : next;
   for (const d of batches) {

@@ -446,14 +446,15 @@ export class Log implements PartitionLog {
     if (timestamp === ListOffsetsTimestamp.EARLIEST || timestamp === ListOffsetsTimestamp.EARLIEST_LOCAL) {
       return { offset: this.#logStartOffset, timestamp: -1n, leaderEpoch: this.leaderEpoch };
     }
-    const lookup = { segments: this.#segments, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset, indexIntervalBytes: this.#config.indexIntervalBytes };
+    const lookup = { core: this.#core, segments: this.#segments, logStartOffset: this.#logStartOffset, logEndOffset: this.#logEndOffset, indexIntervalBytes: this.#config.indexIntervalBytes };
     if (timestamp === ListOffsetsTimestamp.MAX_TIMESTAMP) {
+      // Kafka answers MAX_TIMESTAMP with the latest leader epoch, a lookup by time with the batch's.
       const found = await lookupMaxTimestamp(lookup);
-      return found && { ...found, leaderEpoch: this.leaderEpoch };
+      return found && { offset: found.offset, timestamp: found.timestamp, leaderEpoch: this.leaderEpoch };
     }
     if (timestamp < 0n) throw new StorageError('INVALID_REQUEST', `unsupported ListOffsets timestamp ${timestamp}`);
     const found = await lookupTimestamp(lookup, timestamp);
-    return found && { ...found, leaderEpoch: this.leaderEpoch };
+    return found && { offset: found.offset, timestamp: found.timestamp, leaderEpoch: found.batchLeaderEpoch };
   }
 
   // ---- transactions --------------------------------------------------------------------

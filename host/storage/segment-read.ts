@@ -4,7 +4,7 @@
 import type { BatchDescriptor } from '../core/types.js';
 import { Attr } from '../core/types.js';
 import { StorageError } from './errors.js';
-import { peekFrame } from './frame.js';
+import { peekFrame, type Frame } from './frame.js';
 import type { Segment } from './segment.js';
 
 export interface SegmentRead {
@@ -97,27 +97,27 @@ export async function readWholeBatches(
   };
 }
 
-/** The first batch whose max timestamp is >= ts (Kafka's ListOffsets by timestamp, batch level). */
-export async function findOffsetByTimestamp(seg: Segment, ts: bigint, indexIntervalBytes: number, logEndOffset: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
-  // Entries with timestamp < ts cover offsets whose records are all older: start after them.
-  const rel = seg.timeIndex.lookup(ts - 1n);
-  let start = rel >= 0 ? seg.offsetIndex.lookup(rel) : 0;
+/**
+ * Walks the batch headers of `seg` from byte `start` (a batch boundary) in reads of `chunk` bytes,
+ * calling `visit` with each frame and its file position until it returns true. Returns the
+ * position of the frame that stopped the walk, or -1.
+ */
+export async function walkFrames(seg: Segment, start: number, chunk: number, visit: (f: Frame, position: number) => boolean): Promise<number> {
   const end = seg.size;
-  const chunk = 65536 + indexIntervalBytes;
   while (start < end) {
     const buf = await seg.read(start, Math.min(chunk, end - start));
     let p = 0;
     for (;;) {
       const f = peekFrame(buf, p);
       if (!f || f.size < 61) break;
-      if (f.maxTimestamp >= ts && f.lastOffset < logEndOffset) return { offset: f.baseOffset, timestamp: f.maxTimestamp };
+      if (visit(f, start + p)) return start + p;
       p += f.size;
       if (p > buf.length) break;
     }
     if (p === 0) break;
     start += p;
   }
-  return null;
+  return -1;
 }
 
 /** Control record type when the core reports it (0 abort, 1 commit), else undefined. */

@@ -5,6 +5,7 @@
 // Threading model: single-threaded on purpose. Every state change (offset assignment, producer
 // state, log start offset) happens synchronously inside the call; `await` only waits for I/O. Record
 // data stays bytes: the host never parses or checksums batches in JS (the WASM core does).
+import type { BatchDescriptor } from '../core/types.js';
 import type { LogConfig } from './config.js';
 import type { AppendOrigin, ProducerEntry } from './producer-state.js';
 import type { AbortedTxn } from './txn-index.js';
@@ -39,6 +40,12 @@ export interface AppendOptions {
   controlType?: number;
   /** Force an fsync before acknowledging, whatever the log's flush policy. */
   sync?: boolean;
+  /**
+   * Called with the validated batches (after the producer checks, duplicates excepted) in the same
+   * synchronous step that assigns their offsets; throwing rejects the append with nothing changed.
+   * Produce checks transactional batches with the transaction coordinator here (KIP-890).
+   */
+  verify?: (batches: readonly BatchDescriptor[]) => void;
 }
 
 export interface AppendResult {
@@ -126,8 +133,10 @@ export interface PartitionLog {
   read(offset: bigint, options: ReadOptions): Promise<ReadResult>;
 
   /**
-   * ListOffsets: LATEST (-1), EARLIEST (-2), MAX_TIMESTAMP (-3), EARLIEST_LOCAL (-4), or a
-   * timestamp: the first batch whose max timestamp is >= it. Null when no such offset exists.
+   * ListOffsets: LATEST (-1), EARLIEST (-2), EARLIEST_LOCAL (-4), MAX_TIMESTAMP (-3: the first
+   * record carrying the largest timestamp, with the latest leader epoch), or a timestamp: the first
+   * record at or after it (offset >= log start), with its timestamp and its batch's leader epoch.
+   * Record level, as Kafka: the one batch that answers is decoded. Null when no such record exists.
    */
   listOffsets(timestamp: bigint): Promise<OffsetAndTimestamp | null>;
 

@@ -172,13 +172,14 @@ describe.each(ENGINES)('storage contract: %s engine', (kind) => {
     expect(await log.listOffsets(ListOffsetsTimestamp.EARLIEST)).toMatchObject({ offset: 0n });
     expect(await log.listOffsets(ListOffsetsTimestamp.LATEST)).toMatchObject({ offset: 60n });
     expect(await log.listOffsets(ListOffsetsTimestamp.MAX_TIMESTAMP)).toMatchObject({ offset: 15n, timestamp: 100_004n });
-    // First batch whose max timestamp >= target.
-    expect(await log.listOffsets(1000n)).toMatchObject({ offset: 0n });
-    expect(await log.listOffsets(1006n)).toMatchObject({ offset: 2n });
-    expect(await log.listOffsets(1200n)).toMatchObject({ offset: 14n });
-    // Batch 7 (offsets 14-15) carries 99,999: it is the first at or after any later target.
-    expect(await log.listOffsets(1285n)).toMatchObject({ offset: 14n, timestamp: 100_004n });
-    expect(await log.listOffsets(100_001n)).toMatchObject({ offset: 14n });
+    // First record whose timestamp >= target (record level, as Kafka).
+    expect(await log.listOffsets(1000n)).toMatchObject({ offset: 0n, timestamp: 1000n });
+    expect(await log.listOffsets(1003n)).toMatchObject({ offset: 1n, timestamp: 1005n });
+    expect(await log.listOffsets(1006n)).toMatchObject({ offset: 2n, timestamp: 1010n });
+    // Batch 7 (offsets 14-15: 99,999 and 100,004) is the first batch reaching any later target.
+    expect(await log.listOffsets(1200n)).toMatchObject({ offset: 14n, timestamp: 99_999n });
+    expect(await log.listOffsets(1285n)).toMatchObject({ offset: 14n, timestamp: 99_999n });
+    expect(await log.listOffsets(100_001n)).toMatchObject({ offset: 15n, timestamp: 100_004n });
     expect(await log.listOffsets(200_000n)).toBeNull();
   });
 
