@@ -1,7 +1,7 @@
 // Batch timestamps on the produce path and lookups by timestamp, as real clients exercise them:
 // sarama 1.22 (Debian) sends batches whose maxTimestamp is -1 (Kafka recomputes it from the records
 // on append); ListOffsets by timestamp answers with the first record at or after the timestamp,
-// also inside a compressed batch.
+// also inside a compressed batch, and MAX_TIMESTAMP with the record holding the largest one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey } from '../../host/protocol/generated/index.js';
 import { loadCore } from '../../host/core/wasm.js';
@@ -85,5 +85,18 @@ describe('ListOffsets by timestamp on sarama-like batches', () => {
     expect(await ask(T + 13_001n)).toEqual([-1n, -1n]);
     const batches = core.validateBatches((await broker.services.topics.partition('ts', 0)!.read(0n, { maxBytes: 1 << 20 })).records[0]!).batches;
     expect(batches.map((b) => b.maxTimestamp)).toEqual([T + 3000n, T + 13_000n]);
+  });
+
+  it('answers MAX_TIMESTAMP with the record holding the largest timestamp, not the end of its batch', async () => {
+    await client.send(ApiKey.CreateTopics, 7, { topics: [{ name: 'maxts', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 1000 });
+    // Record timestamps T+1s, T+5s (the max), T+2s in one gzip batch, after a batch at T.
+    const first = core.encodeBatch([{ value: enc('a'), timestamp: T }]);
+    const second = await buildBatch(core, codecs, [1000n, 5000n, 2000n].map((d, i) => ({ value: enc(`v${i}`), timestamp: T + d })), Compression.GZIP);
+    for (const records of [first, second]) {
+      const p = await client.send(ApiKey.Produce, 9, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'maxts', partitionData: [{ index: 0, records }] }] });
+      expect(p.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
+    }
+    const r = await client.send(ApiKey.ListOffsets, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'maxts', partitions: [{ partitionIndex: 0, timestamp: -3n }] }] });
+    expect(r.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, offset: 2n, timestamp: T + 5000n });
   });
 });

@@ -3,7 +3,8 @@
 // tiered storage, so the log start), LATEST_TIERED (-5, v9+: nothing tiered, so -1), or the first
 // offset whose timestamp is >= the given one: the log finds the batch through the time index, and
 // the record inside it is picked here, as Kafka answers with the record's offset and timestamp (a
-// compressed batch is decompressed for that). v0 answers with the old offsets list.
+// compressed batch is decompressed for that); MAX_TIMESTAMP likewise names the record holding the
+// largest timestamp. v0 answers with the old offsets list.
 import { ApiKey } from '../../protocol/generated/index.js';
 import { Attr } from '../../core/types.js';
 import { batchRecords } from '../convert.js';
@@ -12,6 +13,7 @@ import { ErrorCode, kafkaErrorCode } from '../errors.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 
 const READ_COMMITTED = 1;
+const MAX_TIMESTAMP = -3n;
 
 export default defineHandler({
   apiKey: ApiKey.ListOffsets,
@@ -70,7 +72,11 @@ export default defineHandler({
   },
 });
 
-/** The first record of the found batch whose timestamp is >= ts (the batch itself when it has one record). */
+/**
+ * The record the log's batch-level answer stands for: for a timestamp, the first record of the
+ * batch at or after it; for MAX_TIMESTAMP (-3), the first record holding the batch's max timestamp.
+ * The batch's own answer when it has one record or LogAppendTime (every record has its time).
+ */
 async function firstRecordAtOrAfter(ctx: RequestContext, log: PartitionLog, found: OffsetAndTimestamp, ts: bigint): Promise<OffsetAndTimestamp> {
   const { core, codecs } = ctx.broker;
   try {
@@ -81,7 +87,8 @@ async function firstRecordAtOrAfter(ctx: RequestContext, log: PartitionLog, foun
     for (const rec of await batchRecords(core, codecs, batch.subarray(b.position, b.position + b.size), b)) {
       const offset = b.baseOffset + BigInt(rec.offsetDelta);
       const timestamp = b.baseTimestamp + rec.timestampDelta;
-      if (offset >= found.offset && timestamp >= ts) return { offset, timestamp, leaderEpoch: found.leaderEpoch };
+      const hit = ts === MAX_TIMESTAMP ? timestamp === b.maxTimestamp : offset >= found.offset && timestamp >= ts;
+      if (hit) return { offset, timestamp, leaderEpoch: found.leaderEpoch };
     }
   } catch (err) {
     ctx.broker.log.warn({ err, offset: String(found.offset) }, 'ListOffsets: cannot look inside the batch; answering with its base offset');
