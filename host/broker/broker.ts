@@ -20,6 +20,7 @@ import { HANDLERS, handlerMap } from './registry.js';
 import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics.js';
 import { GroupService } from '../coordinator/group/runtime.js';
+import { TransactionService } from '../coordinator/txn/runtime.js';
 
 export interface BrokerOptions {
   /** Kafka configuration keys (`log.dirs`, `num.partitions`, …), as in server.properties. */
@@ -101,6 +102,8 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const codecs = opts.codecs ?? nodeCodecs();
   const groups = new GroupService({ config, topics, core, codecs, log, now: () => Date.now() });
   await groups.load();
+  const transactions = new TransactionService({ config, topics, core, log, now: () => Date.now(), allocateProducerId: () => metadata.allocateProducerId() });
+  await transactions.load();
 
   const handlers = handlerMap(opts.handlers ?? HANDLERS);
   const services: BrokerServices = {
@@ -114,6 +117,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
     handlers,
     codecs,
     groups,
+    transactions,
     fetchSessions: new FetchSessions(config.int('max.incremental.fetch.session.cache.slots')),
     now: () => Date.now(),
     waitForData: (partitions, ms) =>
@@ -222,6 +226,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
         clearInterval(timer);
         for (const s of servers) await s.close();
         if (metricsServer) await new Promise<void>((r) => metricsServer!.close(() => r()));
+        await transactions.close();
         await groups.close();
         await storage.close();
         log.info({ nodeId }, 'kwasm broker stopped');

@@ -32,6 +32,13 @@ import DescribeCluster from './handlers/DescribeCluster.js';
 import DescribeProducers from './handlers/DescribeProducers.js';
 import DescribeTopicPartitions from './handlers/DescribeTopicPartitions.js';
 import DescribeLogDirs from './handlers/DescribeLogDirs.js';
+import AddPartitionsToTxn from './handlers/AddPartitionsToTxn.js';
+import AddOffsetsToTxn from './handlers/AddOffsetsToTxn.js';
+import EndTxn from './handlers/EndTxn.js';
+import WriteTxnMarkers from './handlers/WriteTxnMarkers.js';
+import TxnOffsetCommit from './handlers/TxnOffsetCommit.js';
+import DescribeTransactions from './handlers/DescribeTransactions.js';
+import ListTransactions from './handlers/ListTransactions.js';
 
 export const HANDLERS: readonly ApiHandler[] = [
   Produce,
@@ -53,6 +60,11 @@ export const HANDLERS: readonly ApiHandler[] = [
   DeleteRecords,
   InitProducerId,
   OffsetForLeaderEpoch,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  WriteTxnMarkers,
+  TxnOffsetCommit,
   DescribeConfigs,
   AlterConfigs,
   DescribeLogDirs,
@@ -62,6 +74,8 @@ export const HANDLERS: readonly ApiHandler[] = [
   OffsetDelete,
   DescribeCluster,
   DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
   ConsumerGroupHeartbeat,
   ConsumerGroupDescribe,
   DescribeTopicPartitions,

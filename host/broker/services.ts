@@ -4,10 +4,8 @@ import type { Core } from '../core/types.js';
 import type { Logger } from '../observability/log.js';
 import type { BrokerMetrics } from '../observability/metrics.js';
 import type { Storage } from '../storage/index.js';
-import type { ApiHandler, RequestContext } from './handler.js';
-import type { InitProducerIdRequest } from '../protocol/generated/InitProducerIdRequest.js';
-import type { InitProducerIdResponse } from '../protocol/generated/InitProducerIdResponse.js';
-import type { Init } from '../protocol/types.js';
+import type { ApiHandler } from './handler.js';
+import type { TransactionService } from '../coordinator/txn/runtime.js';
 import type { ClusterMetadata } from './metadata.js';
 import type { TopicManager } from './topics.js';
 import type { FetchSessions } from './fetch-sessions.js';
@@ -27,10 +25,8 @@ export interface BrokerServices {
   readonly codecs: Codecs;
   /** The group coordinator (consumer groups, committed offsets in __consumer_offsets). */
   readonly groups?: GroupService;
-  /** The transaction coordinator, once there is one (issue 7). */
-  readonly transactions?: {
-    initProducerId(req: InitProducerIdRequest, ctx: RequestContext): Init<InitProducerIdResponse> | Promise<Init<InitProducerIdResponse>>;
-  };
+  /** The transaction coordinator (host/coordinator/txn); absent in brokers assembled without one. */
+  readonly transactions?: TransactionService;
   /** Wall clock in ms (a seam for tests). */
   now(): number;
   /** Resolves when any of the given partitions gets new data, or after `ms`. */
