@@ -1,9 +1,8 @@
 // KafkaJS 2.x against kwasm, in-process: admin.createTopics, a producer per codec (gzip is built
 // in; snappy, lz4 and zstd are KafkaJS codec plugins, registered here from host/compression as a
 // KafkaJS user would register kafkajs-snappy & co.), the idempotent producer, fetchTopicOffsets and
-// fetchTopicOffsetsByTimestamp. KafkaJS's only consumer is a group consumer (no assign()), and
-// kwasm has no group coordinator yet: records are read back through KafkaJS's own Fetch path
-// (its cluster and broker objects, the ones its consumer uses, with its record batch decoder).
+// fetchTopicOffsetsByTimestamp. KafkaJS's only consumer is a group consumer (no assign()): records
+// are read back by a consumer in a fresh group, subscribed from the beginning.
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 import { compress, decompress } from '../../host/compression/index.js';
 import type { Codec, ConsumedRec } from './harness.js';
@@ -25,30 +24,6 @@ for (const [codec, id] of [[CompressionTypes.Snappy, 2], [CompressionTypes.LZ4, 
   });
 }
 
-interface KafkaJsMessage {
-  offset: string;
-  timestamp: string;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, Buffer | Buffer[]>;
-}
-
-type Cluster = {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  addTargetTopic(topic: string): Promise<void>;
-  refreshMetadata(): Promise<void>;
-  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
-  findBroker(b: { nodeId: string }): Promise<{ fetch(req: object): Promise<{ responses: Array<{ partitions: Array<{ errorCode: number; highWatermark: string; messages: KafkaJsMessage[] }> }> }> }>;
-};
-
-/** KafkaJS's cluster object (private in its public API; its consumers fetch through it). */
-function createCluster(kafka: Kafka): Cluster {
-  const sym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
-  if (!sym) throw new Error('KafkaJS internals changed: no createCluster');
-  return (kafka as unknown as Record<symbol, (o: object) => Cluster>)[sym]!({ allowAutoTopicCreation: false });
-}
-
 const kafkas = new Map<string, Kafka>();
 function kafkaFor(bootstrap: string): Kafka {
   let k = kafkas.get(bootstrap);
@@ -56,39 +31,36 @@ function kafkaFor(bootstrap: string): Kafka {
   return k;
 }
 
-const str = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
+let groups = 0;
 
+/** KafkaJS's consumer (a group consumer: a fresh group, subscribed from the beginning). */
 async function consume(bootstrap: string, topic: string, partition: number, count: number, timeoutMs: number): Promise<ConsumedRec[]> {
-  const cluster = createCluster(kafkaFor(bootstrap));
-  await cluster.connect();
+  const consumer = kafkaFor(bootstrap).consumer({ groupId: `kwasm-interop-kafkajs-${process.pid}-${++groups}`, heartbeatInterval: 500, maxWaitTimeInMs: 200 });
+  await consumer.connect();
   try {
-    await cluster.addTargetTopic(topic);
-    await cluster.refreshMetadata();
-    const [leader] = Object.keys(cluster.findLeaderForPartitions(topic, [partition]));
-    const broker = await cluster.findBroker({ nodeId: leader! });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const out: ConsumedRec[] = [];
-    const deadline = Date.now() + timeoutMs;
-    let offset = 0;
-    while (out.length < count && Date.now() < deadline) {
-      const r = await broker.fetch({
-        isolationLevel: 1,
-        maxWaitTime: 200,
-        minBytes: 1,
-        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes: 1 << 20 }] }],
-      });
-      const p = r.responses[0]!.partitions[0]!;
-      if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-      for (const m of p.messages) {
-        if (Number(m.offset) < offset) continue;
-        const headers: Array<[string, string]> = [];
-        for (const [k, v] of Object.entries(m.headers ?? {})) for (const b of Array.isArray(v) ? v : [v]) headers.push([k, b.toString('utf8')]);
-        out.push({ offset: Number(m.offset), timestamp: Number(m.timestamp), key: str(m.key), value: str(m.value) ?? '', headers });
-        offset = Number(m.offset) + 1;
-      }
-    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition: p, message: m }) => {
+            if (p !== partition) return;
+            const headers: Array<[string, string]> = [];
+            for (const [k, v] of Object.entries(m.headers ?? {})) for (const b of Array.isArray(v) ? v : [v]) headers.push([k, String(b)]);
+            out.push({ offset: Number(m.offset), timestamp: Number(m.timestamp), key: m.key === null ? null : m.key.toString('utf8'), value: m.value?.toString('utf8') ?? '', headers });
+            if (out.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
     return out;
   } finally {
-    await cluster.disconnect();
+    await consumer.disconnect();
   }
 }
 

@@ -96,7 +96,8 @@ export function interopSuite(spec: ClientSpec): void {
 
   describe(`interop: ${spec.name}`, () => {
     beforeAll(async () => {
-      broker = await startTestBroker({ storage: 'file', config: { 'num.partitions': 2 } });
+      // No initial rebalance delay: clients whose only consumer is a group consumer (KafkaJS) join at once.
+      broker = await startTestBroker({ storage: 'file', config: { 'num.partitions': 2, 'group.initial.rebalance.delay.ms': 0 } });
       await spec.adapter.setup?.();
     }, 600_000);
 
