@@ -1,8 +1,7 @@
 // @platformatic/kafka 1.x against kwasm, in-process: Admin.createTopics, a Producer per codec
 // (zstd needs node:zlib's zstd, which Node 20 lacks, so it is left out), the idempotent producer,
-// Consumer.listOffsets / listOffsetsWithTimestamps, and records read back with Consumer.fetch
-// (Fetch v17, topic ids; its consume() streams join a consumer group, which kwasm does not have
-// yet).
+// Consumer.listOffsetsWithTimestamps, and records read back with its consumer stream (a fresh
+// consumer group, from the earliest offset).
 import { Admin, Consumer, Producer, stringSerializers } from '@platformatic/kafka';
 import zlib from 'node:zlib';
 import { CODECS, type Codec, type ConsumedRec } from './harness.js';
@@ -11,7 +10,8 @@ import { interopSuite, type OffsetsResult, type OpRequest, type ProduceResult } 
 const CODECS_HERE: readonly Codec[] = CODECS.filter((c) => c !== 'zstd' || typeof (zlib as { zstdCompressSync?: unknown }).zstdCompressSync === 'function');
 
 const base = (bootstrap: string) => ({ clientId: 'kwasm-interop', bootstrapBrokers: [bootstrap], retries: 2, timeout: 10_000 });
-const str = (b: Buffer | null) => (b === null ? null : b.toString('utf8'));
+const str = (b: Buffer | null | undefined) => (b === null || b === undefined ? null : b.toString('utf8'));
+let groups = 0;
 
 async function withConsumer<T>(bootstrap: string, fn: (c: Consumer) => Promise<T>): Promise<T> {
   const consumer = new Consumer({ ...base(bootstrap), groupId: 'kwasm-interop-unused' });
@@ -58,40 +58,39 @@ async function op(req: OpRequest): Promise<unknown> {
       }
       return { offsets } satisfies ProduceResult;
     }
-    case 'consume':
-      return withConsumer(req.bootstrap, async (consumer) => {
-        const meta = await consumer.metadata({ topics: [req.topic] });
-        const t = meta.topics.get(req.topic)!;
-        const leader = t.partitions[req.partition]!.leader;
-        const out: ConsumedRec[] = [];
-        const deadline = Date.now() + req.timeoutMs;
-        let offset = 0n;
-        while (out.length < req.count && Date.now() < deadline) {
-          const r = await consumer.fetch({
-            node: leader,
-            maxWaitTime: 200,
-            minBytes: 1,
-            topics: [{ topicId: t.id, partitions: [{ partition: req.partition, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, partitionMaxBytes: 1 << 20 }] }],
-          });
-          const p = r.responses[0]!.partitions[0]!;
-          if (p.errorCode !== 0) throw new Error(`fetch error ${p.errorCode}`);
-          for (const batch of p.records ?? []) {
-            for (const rec of batch.records) {
-              const o = batch.firstOffset + BigInt(rec.offsetDelta);
-              if (o < offset) continue;
+    case 'consume': {
+      // Its consumer stream, in a fresh group, from the earliest offset.
+      const consumer = new Consumer({ ...base(req.bootstrap), groupId: `kwasm-interop-platformatic-${process.pid}-${++groups}`, heartbeatInterval: 500, sessionTimeout: 10_000 });
+      const out: ConsumedRec[] = [];
+      try {
+        const stream = await consumer.consume({ topics: [req.topic], mode: 'earliest', autocommit: false, maxWaitTime: 200 });
+        try {
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(resolve, req.timeoutMs);
+            stream.on('error', reject);
+            stream.on('data', (m) => {
+              if (m.partition !== req.partition || out.length >= req.count) return;
               out.push({
-                offset: Number(o),
-                timestamp: Number(batch.firstTimestamp + rec.timestampDelta),
-                key: str(rec.key),
-                value: str(rec.value) ?? '',
-                headers: rec.headers.map(([k, v]) => [str(k) ?? '', str(v) ?? '']),
+                offset: Number(m.offset),
+                timestamp: Number(m.timestamp),
+                key: m.key === undefined || m.key === null ? null : str(m.key),
+                value: str(m.value) ?? '',
+                headers: [...m.headers].map(([k, v]) => [str(k) ?? '', str(v) ?? '']),
               });
-              offset = o + 1n;
-            }
-          }
+              if (out.length >= req.count) {
+                clearTimeout(timer);
+                resolve();
+              }
+            });
+          });
+        } finally {
+          await stream.close();
         }
-        return { records: out };
-      });
+      } finally {
+        await consumer.close();
+      }
+      return { records: out };
+    }
     case 'offsets':
       return withConsumer(req.bootstrap, async (consumer) => {
         const partitions = { [req.topic]: [req.partition] };
