@@ -95,7 +95,7 @@ export function createCompactor(opts: CompactorOptions): (log: Log, nowMs: numbe
     const lso = log.lastStableOffset;
     const candidates: Segment[] = [];
     for (const s of closed) {
-      await s.loadIndexes();
+      await s.loadSummary();
       if (s.nextOffset > lso) break;
       if (c.minCompactionLagMs > 0 && Number(s.maxTimestamp) > nowMs - c.minCompactionLagMs) break;
       candidates.push(s);

@@ -463,7 +463,7 @@ export class Log implements PartitionLog {
     this.#assertUsable();
     await this.#idle();
     const seg = this.#segments[floorSegment(this.#segments, txn.lastOffset)]!;
-    await seg.loadIndexes();
+    await seg.loadSummary();
     try {
       await seg.appendTxn(txn);
     } catch (e) {
@@ -478,7 +478,7 @@ export class Log implements PartitionLog {
     for (let i = floorSegment(this.#segments, fetchOffset); i < segs.length; i++) {
       const seg = segs[i]!;
       if (seg.baseOffset >= upperBoundOffset) break;
-      await seg.loadIndexes();
+      await seg.loadSummary();
       seg.txnIndex.collect(fetchOffset, upperBoundOffset, out);
     }
     return out;
@@ -498,6 +498,7 @@ export class Log implements PartitionLog {
       const seg = this.#segments[idx]!;
       const removed = this.#segments.slice(idx + 1);
       this.#segments = this.#segments.slice(0, idx + 1);
+      await seg.activate();
       offset = await truncateSegmentAt(seg, offset, this.#config.indexIntervalBytes);
       for (const s of removed) await s.delete(0);
       this.#afterTruncation(offset);
@@ -602,7 +603,7 @@ export class Log implements PartitionLog {
       report.flushed = true;
     }
     if (deletes(c)) {
-      for (const s of this.#segments) await s.loadIndexes();
+      for (const s of this.#segments) await s.loadSummary();
       const active = this.#active;
       const expired = expiredBy(c, nowMs);
       // Everything expired, including the active segment: roll it so that it can go (as Kafka).

@@ -20,9 +20,27 @@ export const OFFSET_ENTRY_SIZE = 8;
 /** A segment's offset index, held in the WASM core's memory in its on-disk form. */
 export class OffsetIndex {
   readonly #ix: CoreOffsetIndex;
+  /** The shared stand-in of unloaded segments: always empty, never appended to or freed. */
+  readonly #frozen: boolean;
+  static readonly #unloaded = new WeakMap<Core, OffsetIndex>();
 
-  constructor(core: Core, maxBytes: number, initial?: Uint8Array) {
+  constructor(core: Core, maxBytes: number, initial?: Uint8Array, frozen = false) {
     this.#ix = core.openOffsetIndex({ maxBytes, bytes: initial });
+    this.#frozen = frozen;
+  }
+
+  /**
+   * The index of a segment whose index is not loaded: empty, so lookups answer "from the segment
+   * start" (correct, only slower). Appending to it throws; closing it does nothing.
+   */
+  static unloaded(core: Core): OffsetIndex {
+    let ix = OffsetIndex.#unloaded.get(core);
+    if (!ix) OffsetIndex.#unloaded.set(core, (ix = new OffsetIndex(core, 8, undefined, true)));
+    return ix;
+  }
+
+  get isUnloaded(): boolean {
+    return this.#frozen;
   }
 
   get entries(): number {
@@ -57,6 +75,7 @@ export class OffsetIndex {
 
   /** Appends unless full or out of order (Kafka never indexes a batch twice). */
   append(relativeOffset: number, position: number): void {
+    if (this.#frozen) throw new Error('append to the index of an unloaded segment');
     const n = this.#ix.entries;
     if (this.#ix.isFull) return;
     if (n > 0) {
@@ -107,6 +126,7 @@ export class OffsetIndex {
 
   /** Frees the core memory; the index must not be used afterwards. */
   close(): void {
+    if (this.#frozen) return;
     this.#ix.close();
   }
 }

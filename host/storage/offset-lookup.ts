@@ -80,10 +80,11 @@ async function pickRecord(core: Core, bytes: Uint8Array, d: BatchDescriptor, min
 export async function lookupTimestamp(l: TimestampLookup, timestamp: bigint): Promise<RecordAtTime | null> {
   const chunk = 65536 + l.indexIntervalBytes;
   for (const seg of l.segments) {
-    await seg.loadIndexes();
+    await seg.loadSummary();
     if (seg.size === 0 || seg.maxTimestamp < timestamp || seg.nextOffset <= l.logStartOffset) continue;
     seg.pin();
     try {
+      await seg.loadIndexes();
       // Time-index entries below the target cover offsets whose records are all older.
       const rel = seg.timeIndex.lookup(timestamp - 1n);
       let start = rel >= 0 ? seg.offsetIndex.lookup(rel) : 0;
@@ -115,7 +116,7 @@ export async function lookupTimestamp(l: TimestampLookup, timestamp: bigint): Pr
 export async function lookupMaxTimestamp(l: TimestampLookup): Promise<RecordAtTime | null> {
   let best: Segment | null = null;
   for (const s of l.segments) {
-    await s.loadIndexes();
+    await s.loadSummary();
     if (s.size > 0 && s.offsetOfMaxTimestamp >= l.logStartOffset && (!best || s.maxTimestamp > best.maxTimestamp)) best = s;
   }
   if (!best) return null;

@@ -24,8 +24,15 @@ export interface Segment {
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
   readonly txnIndex: TxnIndex;
-  /** Loads indexes from disk on first use (closed segments after a clean start). */
+  /**
+   * Loads the offset and time indexes (closed segments: from disk on first use, and again after the
+   * file engine's index cache unloaded them). Use them synchronously after the await.
+   */
   loadIndexes(): Promise<void>;
+  /** Makes maxTimestamp/offsetOfMaxTimestamp and txnIndex known (loads indexes only the first time). */
+  loadSummary(): Promise<void>;
+  /** Makes the segment the active one again (after truncation): indexes loaded and kept. */
+  activate(): Promise<void>;
   /** Appends `chunks` (`bytes` in total) at position `size`; the caller then advances `size`. */
   write(chunks: readonly Uint8Array[], bytes: number): Promise<void>;
   /** Up to `length` bytes at `position` (fewer at the end). A view: callers must not modify it. */

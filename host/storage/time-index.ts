@@ -20,9 +20,27 @@ export const TIME_ENTRY_SIZE = 12;
 /** A segment's time index, held in the WASM core's memory in its on-disk form. */
 export class TimeIndex {
   readonly #ix: CoreTimeIndex;
+  /** The shared stand-in of unloaded segments: always empty, never appended to or freed. */
+  readonly #frozen: boolean;
+  static readonly #unloaded = new WeakMap<Core, TimeIndex>();
 
-  constructor(core: Core, maxBytes: number, initial?: Uint8Array) {
+  constructor(core: Core, maxBytes: number, initial?: Uint8Array, frozen = false) {
     this.#ix = core.openTimeIndex({ maxBytes, bytes: initial });
+    this.#frozen = frozen;
+  }
+
+  /**
+   * The index of a segment whose index is not loaded: empty, so lookups answer "from the segment
+   * start" (correct, only slower). Appending to it throws; closing it does nothing.
+   */
+  static unloaded(core: Core): TimeIndex {
+    let ix = TimeIndex.#unloaded.get(core);
+    if (!ix) TimeIndex.#unloaded.set(core, (ix = new TimeIndex(core, 12, undefined, true)));
+    return ix;
+  }
+
+  get isUnloaded(): boolean {
+    return this.#frozen;
   }
 
   get entries(): number {
@@ -55,6 +73,7 @@ export class TimeIndex {
 
   /** Appends when `timestamp` is larger than the last entry's (Kafka's maybeAppend). */
   maybeAppend(timestamp: bigint, relativeOffset: number): void {
+    if (this.#frozen) throw new Error('append to the index of an unloaded segment');
     if (this.#ix.isFull) return;
     const last = this.#ix.lastEntry();
     if (last && (timestamp <= last.timestamp || relativeOffset < last.relativeOffset)) return;
@@ -85,6 +104,7 @@ export class TimeIndex {
   }
 
   close(): void {
+    if (this.#frozen) return;
     this.#ix.close();
   }
 }

@@ -39,6 +39,7 @@ import {
   type StorageLogger,
   type TopicPartition,
 } from '../types.js';
+import { IndexCache } from './index-cache.js';
 import { scanSegment } from './recovery.js';
 import { FileSegment, pad20, type FileSegmentContext } from './segment.js';
 
@@ -53,6 +54,11 @@ export interface FileStorageOptions {
   topicConfig?: (topic: string) => Partial<LogConfig> | undefined;
   /** Bytes of the active segment's tail kept in memory per partition (default 1 MiB). */
   tailCacheBytes?: number;
+  /**
+   * Closed segments (of all partitions) whose indexes stay loaded in the WASM core, least recently
+   * used first out (default 64); active segments' indexes are always loaded. See index-cache.ts.
+   */
+  indexCacheSegments?: number;
   /** Checkpoint write period (Kafka: log.flush.offset.checkpoint.interval.ms = 60000); 0 = manual. */
   checkpointIntervalMs?: number;
   /** Background maintenance period (Kafka: log.retention.check.interval.ms, default 300000); 0 = only when called. */
@@ -131,6 +137,7 @@ export class FileStorage implements Storage {
   readonly #clock: () => number;
   readonly #logs = new Map<string, Entry>();
   #defaultCompactor: ((log: Log, nowMs: number) => Promise<boolean>) | undefined;
+  readonly #indexCache: IndexCache;
   #timers: NodeJS.Timeout[] = [];
   #opened = false;
   #closed = false;
@@ -142,6 +149,12 @@ export class FileStorage implements Storage {
     this.#fs = options.fs ?? nodeFs;
     this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? Date.now;
+    this.#indexCache = new IndexCache(options.indexCacheSegments ?? 64);
+  }
+
+  /** The LRU bound on loaded closed-segment indexes (metrics, tests). */
+  get indexCache(): IndexCache {
+    return this.#indexCache;
   }
 
   #config(topic: string, extra?: Partial<LogConfig>): LogConfig {
@@ -156,6 +169,7 @@ export class FileStorage implements Storage {
       dir,
       indexBytes: () => getLog()?.config.segmentIndexBytes ?? config.segmentIndexBytes,
       tailCacheBytes: this.#o.tailCacheBytes ?? 1024 * 1024,
+      indexCache: this.#indexCache,
       rebuildIndexes: async (seg) => {
         this.#logger.warn({ event: 'index_rebuild', dir, baseOffset: String(seg.baseOffset) }, 'rebuilding damaged or missing index files');
         const r = await scanSegment(seg, core, getLog()?.config.indexIntervalBytes ?? config.indexIntervalBytes, seg.size, seg.baseOffset);

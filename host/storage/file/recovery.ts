@@ -42,8 +42,7 @@ export async function scanSegment(
   tuning: { chunkBytes?: number; headroomBytes?: number } = {},
 ): Promise<SegmentScan> {
   const HEADROOM = tuning.headroomBytes ?? HEADROOM_BYTES;
-  seg.offsetIndex.clear();
-  seg.timeIndex.clear();
+  seg.resetIndexes();
   seg.maxTimestamp = -1n;
   seg.offsetOfMaxTimestamp = -1n;
   seg.bytesSinceIndexEntry = 0;

@@ -15,9 +15,16 @@
 //
 // Reads come from a small cache of the active segment's tail when they can (tailing consumers),
 // else from the file with one positioned read.
+//
+// Index memory: a closed segment's indexes are loaded into the WASM core on first use and may be
+// unloaded again by the storage's IndexCache (index-cache.ts: an LRU over closed segments); while
+// unloaded, `offsetIndex`/`timeIndex` are a shared empty stand-in (lookups then scan from the
+// segment start: slower, never wrong) and the next `loadIndexes()` reads the files again. What the
+// log needs without indexes (max timestamp, aborted transactions) stays in memory once known.
 import type { Core } from '../../core/types.js';
 import { readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
 import { OffsetIndex } from '../offset-index.js';
+import type { IndexCache } from './index-cache.js';
 import type { Segment } from '../segment.js';
 import { TimeIndex } from '../time-index.js';
 import { TXN_ENTRY_SIZE, TxnIndex, decodeAbortedTxns, encodeAbortedTxn, type AbortedTxn } from '../txn-index.js';
@@ -31,6 +38,8 @@ export interface FileSegmentContext {
   dir: string;
   indexBytes: () => number;
   tailCacheBytes: number;
+  /** Bounds the closed segments with loaded indexes (shared by every partition of a storage); none: never unloaded. */
+  indexCache?: IndexCache;
   /** Rebuilds the indexes of a segment from its data (damaged or missing index files). */
   rebuildIndexes: (seg: FileSegment) => Promise<void>;
 }
@@ -43,9 +52,14 @@ export class FileSegment implements Segment {
   offsetOfMaxTimestamp = -1n;
   createdMs = Date.now();
   bytesSinceIndexEntry = 0;
-  offsetIndex: OffsetIndex;
-  timeIndex: TimeIndex;
+  #offsetIndex: OffsetIndex;
+  #timeIndex: TimeIndex;
   txnIndex = new TxnIndex();
+  /** Active: appends go here and the in-memory indexes are the only current copy (never unloaded). */
+  #active: boolean;
+  #loading = false;
+  /** maxTimestamp/offsetOfMaxTimestamp and the txn index are known (kept while unloaded). */
+  #summaryKnown: boolean;
   readonly #ctx: FileSegmentContext;
   #logFd = -1;
   #indexFd = -1;
@@ -62,14 +76,59 @@ export class FileSegment implements Segment {
   /** '' for live segments, '.cleaned' while the cleaner writes a replacement. */
   readonly #suffix: string;
 
-  private constructor(ctx: FileSegmentContext, baseOffset: bigint, loaded: boolean, suffix = '') {
+  private constructor(ctx: FileSegmentContext, baseOffset: bigint, active: boolean, suffix = '') {
     this.#suffix = suffix;
     this.#ctx = ctx;
     this.baseOffset = baseOffset;
     this.nextOffset = baseOffset;
-    this.offsetIndex = new OffsetIndex(ctx.core, ctx.indexBytes());
-    this.timeIndex = new TimeIndex(ctx.core, ctx.indexBytes());
-    this.#loaded = loaded ? Promise.resolve() : null;
+    this.#active = active;
+    this.#summaryKnown = active;
+    this.#offsetIndex = active ? new OffsetIndex(ctx.core, ctx.indexBytes()) : OffsetIndex.unloaded(ctx.core);
+    this.#timeIndex = active ? new TimeIndex(ctx.core, ctx.indexBytes()) : TimeIndex.unloaded(ctx.core);
+    this.#loaded = active ? Promise.resolve() : null;
+  }
+
+  get offsetIndex(): OffsetIndex {
+    return this.#offsetIndex;
+  }
+
+  get timeIndex(): TimeIndex {
+    return this.#timeIndex;
+  }
+
+  /** True while the offset and time indexes are in the core's memory. */
+  get indexesLoaded(): boolean {
+    return !this.#offsetIndex.isUnloaded;
+  }
+
+  /** Installs new indexes, freeing the previous ones. */
+  #setIndexes(oi: OffsetIndex, ti: TimeIndex): void {
+    this.#offsetIndex.close();
+    this.#timeIndex.close();
+    this.#offsetIndex = oi;
+    this.#timeIndex = ti;
+  }
+
+  /** Fresh empty indexes (recovery rebuilds them from the .log). */
+  resetIndexes(): void {
+    this.#setIndexes(new OffsetIndex(this.#ctx.core, this.#ctx.indexBytes()), new TimeIndex(this.#ctx.core, this.#ctx.indexBytes()));
+  }
+
+  /**
+   * Unloads the indexes of a closed segment (IndexCache). Refused for the active segment, while
+   * reads hold a pin, or while a load is in flight.
+   */
+  unloadIndexes(): boolean {
+    if (this.#active || this.#pins > 0 || this.#loading || !this.indexesLoaded) return false;
+    this.#setIndexes(OffsetIndex.unloaded(this.#ctx.core), TimeIndex.unloaded(this.#ctx.core));
+    this.#loaded = null;
+    return true;
+  }
+
+  /** A closed segment whose index files are complete: from now on the cache may unload it. */
+  #settle(): void {
+    this.#active = false;
+    if (!this.#loading && this.indexesLoaded) this.#ctx.indexCache?.touch(this);
   }
 
   path(ext: string): string {
@@ -112,6 +171,8 @@ export class FileSegment implements Segment {
    * recreated preallocated (the in-memory copy is written back in full on seal/close).
    */
   async activate(): Promise<void> {
+    this.#active = true;
+    this.#ctx.indexCache?.remove(this);
     await this.loadIndexes();
     if (this.#indexFd < 0) await this.#openIndexFiles('w+');
   }
@@ -119,38 +180,51 @@ export class FileSegment implements Segment {
   /** Marks indexes as already built (recovery filled them). */
   markIndexesLoaded(): void {
     this.#loaded = Promise.resolve();
+    this.#summaryKnown = true;
   }
 
   loadIndexes(): Promise<void> {
     if (!this.#loaded) this.#loaded = this.#load();
+    else if (!this.#active && !this.#loading) this.#ctx.indexCache?.touch(this);
     return this.#loaded;
   }
 
+  /** Max timestamp and aborted transactions known (loads the indexes only the first time). */
+  loadSummary(): Promise<void> {
+    return this.#summaryKnown ? Promise.resolve() : this.loadIndexes();
+  }
+
   async #load(): Promise<void> {
-    const { fs } = this.#ctx;
-    const [idx, tix, txn] = await Promise.all([
-      readWholeFile(fs, this.path('.index')),
-      readWholeFile(fs, this.path('.timeindex')),
-      readWholeFile(fs, this.path('.txnindex')),
-    ]);
-    const span = this.nextOffset - this.baseOffset;
-    const maxRel = span > 0n ? Number(span - 1n) : 0;
-    let sound = idx !== null && tix !== null && idx.length % 8 === 0 && tix.length % 12 === 0;
-    if (idx && tix) {
-      this.offsetIndex.close();
-      this.timeIndex.close();
-      this.offsetIndex = new OffsetIndex(this.#ctx.core, this.#ctx.indexBytes(), idx);
-      this.timeIndex = new TimeIndex(this.#ctx.core, this.#ctx.indexBytes(), tix);
-      sound = this.offsetIndex.keepValidPrefix(this.size, maxRel) && this.timeIndex.keepValidPrefix(maxRel) && sound;
+    this.#loading = true;
+    try {
+      const { fs } = this.#ctx;
+      const first = !this.#summaryKnown;
+      const [idx, tix, txn] = await Promise.all([
+        readWholeFile(fs, this.path('.index')),
+        readWholeFile(fs, this.path('.timeindex')),
+        first ? readWholeFile(fs, this.path('.txnindex')) : null,
+      ]);
+      const span = this.nextOffset - this.baseOffset;
+      const maxRel = span > 0n ? Number(span - 1n) : 0;
+      let sound = idx !== null && tix !== null && idx.length % 8 === 0 && tix.length % 12 === 0;
+      const bytes = this.#ctx.indexBytes();
+      this.#setIndexes(new OffsetIndex(this.#ctx.core, bytes, idx ?? undefined), new TimeIndex(this.#ctx.core, bytes, tix ?? undefined));
+      if (idx && tix) sound = this.#offsetIndex.keepValidPrefix(this.size, maxRel) && this.#timeIndex.keepValidPrefix(maxRel) && sound;
+      if (!sound && this.size > 0) {
+        await this.#ctx.rebuildIndexes(this);
+      } else if (this.#timeIndex.entries > 0) {
+        this.maxTimestamp = this.#timeIndex.lastTimestamp();
+        this.offsetOfMaxTimestamp = this.baseOffset + BigInt(this.#timeIndex.lastRelativeOffset());
+      }
+      if (first) {
+        this.#applyTxnBytes(txn);
+        await this.#fixTxnFile(txn);
+      }
+      this.#summaryKnown = true;
+    } finally {
+      this.#loading = false;
     }
-    if (!sound && this.size > 0) {
-      await this.#ctx.rebuildIndexes(this);
-    } else if (this.timeIndex.entries > 0) {
-      this.maxTimestamp = this.timeIndex.lastTimestamp();
-      this.offsetOfMaxTimestamp = this.baseOffset + BigInt(this.timeIndex.lastRelativeOffset());
-    }
-    this.#applyTxnBytes(txn);
-    await this.#fixTxnFile(txn);
+    if (!this.#active) this.#ctx.indexCache?.touch(this);
   }
 
   #applyTxnBytes(txn: Uint8Array | null): void {
@@ -248,8 +322,8 @@ export class FileSegment implements Segment {
       this.#indexFd = await fs.open(this.path('.index'), 'w+');
       this.#timeFd = await fs.open(this.path('.timeindex'), 'w+');
     }
-    const oi = this.offsetIndex.bytes();
-    const ti = this.timeIndex.bytes();
+    const oi = this.#offsetIndex.bytes();
+    const ti = this.#timeIndex.bytes();
     await writeFully(fs, this.#indexFd, [oi], 0);
     await fs.ftruncate(this.#indexFd, oi.length);
     await writeFully(fs, this.#timeFd, [ti], 0);
@@ -265,6 +339,7 @@ export class FileSegment implements Segment {
   /** Persists rebuilt indexes of a closed segment (recovery). */
   async persistIndexes(): Promise<void> {
     await this.#writeIndexes();
+    this.#settle();
   }
 
   /**
@@ -297,6 +372,7 @@ export class FileSegment implements Segment {
     this.#tail.clear(-1);
     await this.#writeIndexes();
     await this.sync();
+    this.#settle();
   }
 
   async close(): Promise<void> {
@@ -317,8 +393,9 @@ export class FileSegment implements Segment {
   }
 
   #freeIndexes(): void {
-    this.offsetIndex.close();
-    this.timeIndex.close();
+    this.#ctx.indexCache?.remove(this);
+    this.#setIndexes(OffsetIndex.unloaded(this.#ctx.core), TimeIndex.unloaded(this.#ctx.core));
+    this.#loaded = null;
   }
 
   /** Closes descriptors without writing anything (offline partitions, tests simulating a crash). */

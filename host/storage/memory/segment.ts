@@ -29,7 +29,10 @@ export class MemorySegment implements Segment {
     this.timeIndex = new TimeIndex(core, indexBytes);
   }
 
+  // Memory segments' indexes are their only copy: always loaded, never unloaded.
   async loadIndexes(): Promise<void> {}
+  async loadSummary(): Promise<void> {}
+  async activate(): Promise<void> {}
 
   async write(chunks: readonly Uint8Array[], _bytes: number): Promise<void> {
     let at = this.size;

@@ -2,8 +2,8 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileStorage, type FileStorageOptions } from '../../../host/storage/file/engine.js';
-import type { PartitionLog, StorageLogger } from '../../../host/storage/types.js';
-import { concat, controlBatch, listBatches, simpleBatch } from '../helpers/batches.js';
+import { ListOffsetsTimestamp, type PartitionLog, type StorageLogger } from '../../../host/storage/types.js';
+import { buildBatch, concat, controlBatch, listBatches, simpleBatch } from '../helpers/batches.js';
 import { testCore } from '../helpers/core.js';
 import { tempDir } from '../helpers/engines.js';
 import { FaultFs } from '../helpers/fault-fs.js';
@@ -127,6 +127,35 @@ describe('file engine: on-disk layout', () => {
       expect(b.baseOffset <= o && o <= b.lastOffset).toBe(true);
     }
     expect((await log2.append(simpleBatch(1))).baseOffset).toBe(150n);
+  });
+});
+
+describe('file engine: truncation into a closed segment', () => {
+  it('makes it the active segment again: its indexes are kept current and written on close', async () => {
+    const dir = newDir();
+    const s = await start(dir, { defaultConfig: { segmentBytes: 1000, indexIntervalBytes: 0 } });
+    const log = await s.createPartition('t', 0);
+    for (let i = 0; i < 30; i++) await log.append(buildBatch([{ value: `v${i}` }, { value: `w${i}` }], { baseTimestamp: 1000n + BigInt(i) }));
+    await log.flush();
+    expect(log.segmentCount).toBeGreaterThan(2);
+    await log.truncateTo(7n); // inside the first, closed segment: the batch 6-7 goes too
+    expect(log.logEndOffset).toBe(6n);
+    expect(log.segmentCount).toBe(1);
+    for (let i = 0; i < 4; i++) await log.append(buildBatch([{ value: `n${i}` }, { value: `m${i}` }], { baseTimestamp: 5000n + BigInt(i) }));
+    const before = await log.listOffsets(ListOffsetsTimestamp.MAX_TIMESTAMP);
+    expect(before).toMatchObject({ offset: 12n, timestamp: 5003n });
+    await s.close();
+    open.splice(open.indexOf(s), 1);
+    const fs = new FaultFs();
+    const s2 = await start(dir, { fs });
+    const log2 = s2.getPartition('t', 0)!;
+    expect(log2.logEndOffset).toBe(14n);
+    await log2.read(12n, { maxBytes: 1 });
+    // The index files were current: nothing was rebuilt from the .log (only the read touched it).
+    expect(fs.logReads().length).toBe(1);
+    expect(await log2.listOffsets(ListOffsetsTimestamp.MAX_TIMESTAMP)).toEqual(before);
+    expect(await log2.listOffsets(5001n)).toMatchObject({ offset: 8n, timestamp: 5001n });
+    expect((await readAllBatches(log2)).map((b) => b.baseOffset)).toEqual([0n, 2n, 4n, 6n, 8n, 10n, 12n]);
   });
 });
 
