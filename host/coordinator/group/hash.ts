@@ -1,7 +1,7 @@
 // Which __consumer_offsets partition holds a group: Kafka's `Utils.abs(groupId.hashCode()) %
 // offsets.topic.num.partitions`, with Java's String.hashCode (UTF-16 code units, int32 wrap) and
-// Kafka's Utils.abs (Integer.MIN_VALUE maps to 0, not to itself), so a kwasm log dir and a Kafka
-// one agree on where each group lives.
+// Kafka's Utils.abs (Math.abs, except Integer.MIN_VALUE maps to 0 — not the `& 0x7fffffff` of
+// Utils.toPositive), so a kwasm log dir and a Kafka one agree on where each group lives.
 
 /** Java's String.hashCode. */
 export function javaStringHashCode(s: string): number {
@@ -10,9 +10,9 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
-/** Kafka's Utils.abs: `n & 0x7fffffff`. */
+/** Kafka's Utils.abs. */
 export function kafkaAbs(n: number): number {
-  return n & 0x7fffffff;
+  return n === -2147483648 ? 0 : Math.abs(n);
 }
 
 export function partitionForGroup(groupId: string, numPartitions: number): number {
