@@ -222,7 +222,7 @@ async function kwasmE2e(bootstrap: string, topic: string): Promise<Result> {
 }
 
 async function rdkafkaE2e(bin: string, bootstrap: string, topic: string): Promise<Result> {
-  const out = await run(bin, ['e2e', '-b', bootstrap, '-t', topic, '-n', String(E2E.records), '-s', String(E2E.size), '-r', String(E2E.rate), '-X', 'acks=1', '-X', 'linger.ms=0', '-X', 'fetch.wait.max.ms=500']);
+  const out = await run(bin, ['e2e', '-b', bootstrap, '-t', topic, '-n', String(E2E.records), '-s', String(E2E.size), '-r', String(E2E.rate), '-X', 'acks=1', '-X', 'linger.ms=0', '-X', 'socket.nagle.disable=true', '-X', 'fetch.wait.max.ms=500']);
   const j = JSON.parse(out.trim().split('\n').at(-1)!) as { records: number; latency: NonNullable<Result['latency']> };
   return { recordsPerSec: E2E.rate, mbPerSec: (E2E.rate * E2E.size) / MB, latency: j.latency };
 }
@@ -347,7 +347,7 @@ async function main(): Promise<void> {
     const e2eRows: string[][] = [];
     if (ONLY.has('e2e')) {
       const lat = (r: Result) => [r.latency!.p50, r.latency!.p99, r.latency!.p999, r.latency!.max].map((x) => `${x.toFixed(2)} ms`);
-      if (bin) e2eRows.push(['librdkafka (linger.ms=0, acks=1)', ...lat(await rdkafkaE2e(bin, broker.bootstrap, await freshTopic(admin, 'e2e')))]);
+      if (bin) e2eRows.push(['librdkafka (linger.ms=0, TCP_NODELAY, acks=1)', ...lat(await rdkafkaE2e(bin, broker.bootstrap, await freshTopic(admin, 'e2e')))]);
       e2eRows.push(['kwasm client (acks=1)', ...lat(await kwasmE2e(broker.bootstrap, await freshTopic(admin, 'e2e')))]);
     }
 

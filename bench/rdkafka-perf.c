@@ -175,22 +175,23 @@ static volatile long e2e_received = 0;
 
 static void *e2e_consumer(void *arg) {
   (void)arg;
-  rd_kafka_message_t *msgs[1000];
   double last = now_ms();
+  /* One message at a time: rd_kafka_consume_batch() would wait for a full batch or its timeout. */
   while (e2e_received < records) {
-    ssize_t got = rd_kafka_consume_batch(e2e_rkt, partition, 100, msgs, 1000);
+    rd_kafka_message_t *m = rd_kafka_consume(e2e_rkt, partition, 100);
     double t = now_ms();
-    for (ssize_t i = 0; i < got; i++) {
-      if (!msgs[i]->err && msgs[i]->len >= sizeof(double)) {
-        double sent;
-        memcpy(&sent, msgs[i]->payload, sizeof sent);
-        lat_record(t - sent);
-        e2e_received++;
-      }
-      rd_kafka_message_destroy(msgs[i]);
+    if (!m) {
+      if (t - last > 10000) break;
+      continue;
     }
-    if (got > 0) last = t;
-    else if (t - last > 10000) break;
+    if (!m->err && m->len >= sizeof(double)) {
+      double sent;
+      memcpy(&sent, m->payload, sizeof sent);
+      lat_record(t - sent);
+      e2e_received++;
+      last = t;
+    }
+    rd_kafka_message_destroy(m);
   }
   return NULL;
 }
@@ -220,8 +221,6 @@ static int e2e(void) {
   rd_kafka_metadata_destroy(md);
   if (rd_kafka_consume_start(e2e_rkt, partition, RD_KAFKA_OFFSET_END) == -1) die("consume_start", rd_kafka_err2str(rd_kafka_last_error()));
   /* Let the consumer resolve the end offset and start fetching before producing. */
-  rd_kafka_message_t *warm[1];
-  rd_kafka_consume_batch(e2e_rkt, partition, 1000, warm, 0);
   usleep(500000);
   pthread_t th;
   pthread_create(&th, NULL, e2e_consumer, NULL);
