@@ -6,7 +6,15 @@ import type { GroupService } from './runtime.js';
 import type { Client } from './shard.js';
 
 export function clientOf(ctx: RequestContext): Client {
-  return { clientId: ctx.clientId ?? '', clientHost: `/${ctx.conn.remoteAddress}`, apiVersion: ctx.apiVersion };
+  return { clientId: ctx.clientId ?? '', clientHost: `/${hostOnly(ctx.conn.remoteAddress)}`, apiVersion: ctx.apiVersion };
+}
+
+/** "127.0.0.1:5000" → "127.0.0.1", "[::1]:5000" → "::1". */
+export function hostOnly(address: string): string {
+  const v6 = /^\[(.*)\](?::\d+)?$/.exec(address);
+  if (v6) return v6[1]!;
+  const v4 = /^([^:]*):\d+$/.exec(address);
+  return v4 ? v4[1]! : address;
 }
 
 export function groupsOf(ctx: RequestContext): GroupService | null {
