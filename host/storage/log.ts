@@ -302,7 +302,8 @@ export class Log implements PartitionLog {
         this.#queue.splice(0, group.length);
         this.#unflushedMessages += messages;
         try {
-          for (const t of aborted) await seg.appendTxn(t);
+          // All at once: each entry must be in the index before the fetch that could pass its marker.
+          await Promise.all(aborted.map((t) => seg.appendTxn(t)));
           if (group.some((p) => p.sync) || this.#unflushedMessages >= this.#config.flushMessages) {
             await seg.sync();
             this.#unflushedMessages = 0;

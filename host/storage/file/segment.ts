@@ -67,6 +67,7 @@ export class FileSegment implements Segment {
   #txnFd = -1;
   #txnSize = 0;
   #txnDirty = false;
+  #txnWrites: Promise<void> = Promise.resolve();
   #loaded: Promise<void> | null;
   readonly #tail = new TailCache();
   #pins = 0;
@@ -296,12 +297,18 @@ export class FileSegment implements Segment {
     await this.#ctx.fs.ftruncate(this.#logFd, position);
   }
 
-  async appendTxn(txn: AbortedTxn): Promise<void> {
-    await this.#openTxn();
-    await writeFully(this.#ctx.fs, this.#txnFd, [encodeAbortedTxn(txn)], this.#txnSize);
-    this.#txnSize += TXN_ENTRY_SIZE;
-    this.#txnDirty = true;
+  appendTxn(txn: AbortedTxn): Promise<void> {
+    // In memory at once: read_committed fetches may pass the ABORT marker as soon as the producer
+    // state says the transaction ended, and must already see it listed. File writes follow in order.
     this.txnIndex.add(txn);
+    const bytes = encodeAbortedTxn(txn);
+    this.#txnWrites = this.#txnWrites.then(async () => {
+      await this.#openTxn();
+      await writeFully(this.#ctx.fs, this.#txnFd, [bytes], this.#txnSize);
+      this.#txnSize += TXN_ENTRY_SIZE;
+      this.#txnDirty = true;
+    });
+    return this.#txnWrites;
   }
 
   /** Rewrites the txn index file from memory (after truncation). */
