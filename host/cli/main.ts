@@ -5,6 +5,7 @@ import { registerTopics } from './topics.js';
 import { registerConsoleProducer } from './console-producer.js';
 import { registerConsoleConsumer } from './console-consumer.js';
 import { registerPerf } from './perf.js';
+import { registerTransactions } from './transactions.js';
 
 const program = new Command();
 program.name('kwasm').description('kwasm: a Kafka-compatible broker with a WebAssembly core');
@@ -24,6 +25,7 @@ registerTopics(program);
 registerConsoleProducer(program);
 registerConsoleConsumer(program);
 registerPerf(program);
+registerTransactions(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`kwasm: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
