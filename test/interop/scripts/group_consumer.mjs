@@ -11,7 +11,7 @@ process.stdin.resume();
 if (lib === 'kafkajs') {
   const { Kafka, logLevel } = await import('kafkajs');
   const kafka = new Kafka({ clientId: 'kwasm-groups', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: group, sessionTimeout: sessionMs, heartbeatInterval: Math.max(100, Math.floor(sessionMs / 6)), rebalanceTimeout: 10000 });
+  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 200, sessionTimeout: sessionMs, heartbeatInterval: Math.max(100, Math.floor(sessionMs / 6)), rebalanceTimeout: 10000 });
   consumer.on(consumer.events.GROUP_JOIN, (e) => out({ ev: 'assign', partitions: (e.payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b) }));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -56,7 +56,7 @@ if (lib === 'kafkajs') {
       report();
     }
   });
-  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, maxWaitTime: 200 });
+  const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 200 });
   stream.on('data', async (m) => {
     out({ ev: 'rec', p: m.partition, o: Number(m.offset), v: m.value });
     try {
