@@ -1,6 +1,8 @@
 // Offset checkpoint files of a log dir, in Kafka's text format:
-// `recovery-point-offset-checkpoint` (offset below which every segment is flushed and trusted) and
-// `log-start-offset-checkpoint` (log start offset moved by retention / DeleteRecords).
+// `recovery-point-offset-checkpoint` (offset below which every segment is flushed and trusted),
+// `log-start-offset-checkpoint` (log start offset moved by retention / DeleteRecords) and
+// `cleaner-offset-checkpoint` (per compacted partition: where the log stops being cleaned, so a
+// restart does not clean everything again).
 //
 // On-disk format (UTF-8 text, '\n' line ends):
 //
@@ -14,6 +16,7 @@ import { readWholeFile, writeFileAtomic, type StorageFs } from './fs.js';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
 export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown';
 
 export type OffsetMap = Map<string, bigint>;

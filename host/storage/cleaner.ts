@@ -1,171 +1,132 @@
-// Log compaction (cleanup.policy=compact): see the protocol below.
+// The log cleaner (cleanup.policy=compact, compact,delete), after Kafka's LogCleaner.
 //
-// Swap protocol (crash-safe, as Kafka's): the cleaner writes the compacted replacement of a run of
-// closed segments [B .. ] as `<B>.log.cleaned` (+ .index/.timeindex/.txnindex .cleaned), fsyncs
-// them, renames each to `.swap` (the .log last), then removes the replaced segments and renames the
-// `.swap` files to their final names. After a crash, `.cleaned` files are deleted and any
-// `<B>.log.swap` is completed by `completeSwap`.
-import type { BatchDescriptor, RecordInput, RecordView } from '../core/types.js';
+// Per partition, over the closed segments below the last stable offset that are old enough
+// (min.compaction.lag.ms), when the dirty share of their bytes (those past the cleaner offset, kept
+// in Kafka's `cleaner-offset-checkpoint` by the file engine) reaches min.cleanable.dirty.ratio:
+//   1. map every key to the offset of its latest record, skipping aborted transactions;
+//   2. rewrite the segments, keeping per batch the records that are the latest for their key;
+//      offsets never change (each kept record keeps its offset delta, each batch its base offset
+//      and lastOffsetDelta), so consumers' positions stay valid:
+//      - a tombstone (null value) that is the latest for its key goes once its timestamp is older
+//        than delete.retention.ms;
+//      - records of aborted transactions go (the aborted-transaction index says which);
+//      - transaction markers go once no data of their transaction is left (see cleaner-txn.ts) and
+//        their timestamp is older than delete.retention.ms (Kafka >= 3.0 stamps a delete horizon
+//        into the batch instead; the core has no such rewrite, so the marker's time is used);
+//      - the last batch of a producer still in the producer state is kept, emptied of its records
+//        if need be, so that its sequence and epoch survive a reload (Kafka's RETAIN_EMPTY);
+//        markers are kept whole then;
+//      - untouched batches are copied byte for byte; changed ones are re-encoded by the WASM core
+//        and re-compressed with their codec; a batch left without records is dropped;
+//   3. group adjacent segments while the cleaned output plus the next segment fits segment.bytes,
+//      its index room (segment.index.bytes) and 32-bit relative offsets, so that small cleaned
+//      segments merge into one (Kafka's groupSegmentsBySize); each group becomes one segment with
+//      the group's first base offset. A group always ends with a batch covering its last segment's
+//      last offset (an empty batch when nothing else is left there) so the swap knows what it
+//      replaced after a crash (file/swap.ts).
+import type { BatchDescriptor, Core, RecordInput, RecordView } from '../core/types.js';
 import { Attr, BatchStatus } from '../core/types.js';
+import { compress, decompress } from '../compression/index.js';
+import { CleanedTxnState } from './cleaner-txn.js';
+import { frameSize } from './frame.js';
 import type { Log } from './log.js';
 import { finishTimeIndex, indexBatch, type Segment } from './segment.js';
 import type { StorageLogger } from './types.js';
-import { compress, decompress } from '../compression/index.js';
-import { peekFrame } from './frame.js';
-import { readWholeFile, type StorageFs } from './fs.js';
 
-const EXTS = ['.index', '.timeindex', '.txnindex'];
+export { completeSwap } from './file/swap.js';
 
-/** Completes interrupted swaps in `dir` (names: the directory's `*.swap` files). */
-export async function completeSwap(fs: StorageFs, dir: string, names: string[]): Promise<void> {
-  const logs = names.filter((n) => /^\d{20}\.log\.swap$/.test(n));
-  const all = await fs.readdir(dir);
-  for (const swapName of logs) {
-    const baseName = swapName.slice(0, 20);
-    const base = BigInt(baseName);
-    const bytes = (await readWholeFile(fs, `${dir}/${swapName}`)) ?? new Uint8Array(0);
-    let last = base - 1n;
-    for (let p = 0; ; ) {
-      const f = peekFrame(bytes, p);
-      if (!f || f.size < 61 || p + f.size > bytes.length) break;
-      last = f.lastOffset;
-      p += f.size;
-    }
-    // Replaced segments: every old segment whose base lies in (base, last].
-    for (const n of all) {
-      const m = /^(\d{20})\.(log|index|timeindex|txnindex)$/.exec(n);
-      if (!m) continue;
-      const b = BigInt(m[1]!);
-      if (b > base && b <= last) await fs.unlink(`${dir}/${n}`);
-    }
-    for (const ext of EXTS) {
-      if (all.includes(`${baseName}${ext}.swap`)) await fs.rename(`${dir}/${baseName}${ext}.swap`, `${dir}/${baseName}${ext}`);
-      else await fs.unlink(`${dir}/${baseName}${ext}`);
-    }
-    await fs.rename(`${dir}/${swapName}`, `${dir}/${baseName}.log`);
-  }
-  for (const n of names) if (n.endsWith('.swap') && !logs.some((l) => n.startsWith(l.slice(0, 20)))) await fs.unlink(`${dir}/${n}`);
-  await fs.syncDir(dir);
-}
-
-// ---- the cleaner ----------------------------------------------------------------------------
-//
-// Kafka's rules, per partition, over the closed segments that are old enough
-// (min.compaction.lag.ms) and below the last stable offset:
-//   1. map every key to the offset of its latest record;
-//   2. rewrite each segment keeping, per batch, the records that are the latest for their key
-//      (records without a key are kept); offsets never change (each kept record keeps its offset
-//      delta, each batch its base offset and lastOffsetDelta), so consumers' positions stay valid;
-//   3. a tombstone (null value) that is the latest for its key goes once it is older than
-//      delete.retention.ms;
-//   4. control batches are kept; an emptied batch of an idempotent producer is kept unchanged so
-//      that its last sequence survives (producer state after a reload), others are dropped;
-//   5. untouched batches are copied byte for byte; changed ones are re-encoded by the WASM core
-//      and re-compressed with their codec.
-// A segment is cleaned again when the dirty (not yet cleaned) share of the closed bytes reaches
-// min.cleanable.dirty.ratio.
 export interface CompactorOptions {
   compress: (codec: number, data: Uint8Array) => Promise<Uint8Array>;
   decompress: (codec: number, data: Uint8Array) => Promise<Uint8Array>;
   logger?: StorageLogger;
 }
 
+const INT32_MAX = 2147483647n;
+const READ_CHUNK = 4 * 1024 * 1024;
+const WRITE_CHUNK = 1024 * 1024;
 const keyOf = (k: Uint8Array): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString('latin1');
+const isControl = (d: BatchDescriptor): boolean => (d.attributes & Attr.CONTROL) !== 0;
+const lastOffsetOf = (d: BatchDescriptor): bigint => d.baseOffset + BigInt(d.lastOffsetDelta);
+
+/** Whole batches of a segment, read in chunks and validated by the core. */
+async function* batchesOf(core: Core, seg: Segment): AsyncGenerator<{ bytes: Uint8Array; d: BatchDescriptor }> {
+  let pos = 0;
+  while (pos < seg.size) {
+    let buf = await seg.read(pos, Math.min(READ_CHUNK, seg.size - pos));
+    let scan = core.validateBatches(buf);
+    if (scan.validBytes === 0) {
+      // A batch larger than the chunk: read exactly it.
+      const size = frameSize(buf, 0);
+      if (scan.status !== BatchStatus.TRUNCATED || size <= buf.length || pos + size > seg.size) throw new Error(`segment ${seg.baseOffset} is not clean at ${pos}: status ${scan.status}`);
+      buf = await seg.read(pos, size);
+      scan = core.validateBatches(buf);
+      if (scan.status !== BatchStatus.OK) throw new Error(`segment ${seg.baseOffset} is not clean at ${pos}: status ${scan.status}`);
+    } else if (scan.status !== BatchStatus.OK && scan.status !== BatchStatus.TRUNCATED) {
+      throw new Error(`segment ${seg.baseOffset} is not clean at ${pos + scan.validBytes}: status ${scan.status}`);
+    }
+    for (const d of scan.batches) yield { bytes: buf.subarray(d.position, d.position + d.size), d };
+    pos += scan.validBytes;
+  }
+}
+
+/** Writes batches into a replacement segment, indexing them, in writes of about WRITE_CHUNK. */
+class SegmentWriter {
+  readonly #chunks: Uint8Array[] = [];
+  #buffered = 0;
+  batches = 0;
+  constructor(
+    readonly out: Segment,
+    readonly indexIntervalBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.out.size + this.#buffered;
+  }
+
+  async add(bytes: Uint8Array, d: BatchDescriptor): Promise<void> {
+    indexBatch(this.out, d, this.size, this.indexIntervalBytes);
+    this.#chunks.push(bytes);
+    this.#buffered += bytes.length;
+    this.batches++;
+    if (this.#buffered >= WRITE_CHUNK) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#buffered === 0) return;
+    await this.out.write(this.#chunks, this.#buffered);
+    this.out.size += this.#buffered;
+    this.#chunks.length = 0;
+    this.#buffered = 0;
+  }
+}
 
 export function createCompactor(opts: CompactorOptions): (log: Log, nowMs: number) => Promise<boolean> {
-  const cleanedUpTo = new WeakMap<Log, bigint>();
-
-  async function records(log: Log, batch: Uint8Array, d: BatchDescriptor): Promise<RecordView[]> {
+  async function records(core: Core, batch: Uint8Array, d: BatchDescriptor): Promise<RecordView[]> {
     const codec = d.attributes & Attr.COMPRESSION_MASK;
-    if (codec === 0) return log.core.decodeRecords(batch);
+    if (codec === 0) return core.decodeRecords(batch);
     const section = await opts.decompress(codec, batch.subarray(61, d.size));
-    return log.core.decodeRecordsSection(section, d.recordCount, d.lastOffsetDelta);
+    return core.decodeRecordsSection(section, d.recordCount, d.lastOffsetDelta);
   }
 
-  async function* batchesOf(log: Log, seg: Segment): AsyncGenerator<{ bytes: Uint8Array; d: BatchDescriptor }> {
-    const data = await seg.read(0, seg.size);
-    const scan = log.core.validateBatches(data);
-    if (scan.status !== BatchStatus.OK) throw new Error(`segment ${seg.baseOffset} is not clean: ${scan.status}`);
-    for (const d of scan.batches) yield { bytes: data.subarray(d.position, d.position + d.size), d };
+  /** A batch with the same offsets and header but no records (uncompressed, as Kafka writes them). */
+  function emptied(core: Core, d: BatchDescriptor, keepProducer: boolean): { bytes: Uint8Array; d: BatchDescriptor } {
+    const bytes = core.buildBatch(new Uint8Array(0), {
+      baseOffset: d.baseOffset,
+      partitionLeaderEpoch: d.partitionLeaderEpoch,
+      logAppendTime: (d.attributes & Attr.TIMESTAMP_TYPE_LOG_APPEND) !== 0,
+      transactional: keepProducer && (d.attributes & Attr.TRANSACTIONAL) !== 0,
+      producerId: keepProducer ? d.producerId : -1n,
+      producerEpoch: keepProducer ? d.producerEpoch : -1,
+      baseSequence: keepProducer ? d.baseSequence : -1,
+      recordCount: 0,
+      lastOffsetDelta: d.lastOffsetDelta,
+      baseTimestamp: d.baseTimestamp,
+      maxTimestamp: d.maxTimestamp,
+    });
+    return { bytes, d: core.validateBatches(bytes).batches[0]! };
   }
 
-  return async function compact(log: Log, nowMs: number): Promise<boolean> {
-    const c = log.config;
-    const closed = log.segments.slice(0, -1);
-    const lso = log.lastStableOffset;
-    const candidates: Segment[] = [];
-    for (const s of closed) {
-      await s.loadSummary();
-      if (s.nextOffset > lso) break;
-      if (c.minCompactionLagMs > 0 && Number(s.maxTimestamp) > nowMs - c.minCompactionLagMs) break;
-      candidates.push(s);
-    }
-    if (candidates.length === 0) return false;
-    const done = cleanedUpTo.get(log) ?? -1n;
-    let total = 0;
-    let dirty = 0;
-    for (const s of candidates) {
-      total += s.size;
-      if (s.baseOffset >= done) dirty += s.size;
-    }
-    if (dirty === 0 || (done >= 0n && dirty / Math.max(1, total) < c.minCleanableDirtyRatio)) return false;
-
-    // 1. latest offset per key
-    const latest = new Map<string, bigint>();
-    for (const s of candidates) {
-      for await (const { bytes, d } of batchesOf(log, s)) {
-        if ((d.attributes & Attr.CONTROL) !== 0) continue;
-        for (const r of await records(log, bytes, d)) if (r.key) latest.set(keyOf(r.key), d.baseOffset + BigInt(r.offsetDelta));
-      }
-    }
-    // 2-5. rewrite
-    const horizon = BigInt(nowMs - c.deleteRetentionMs);
-    let removedRecords = 0;
-    for (const seg of candidates) {
-      const out = await log.store.createReplacement(seg.baseOffset);
-      let changed = false;
-      for await (const { bytes, d } of batchesOf(log, seg)) {
-        let keep: Uint8Array | null = bytes;
-        if ((d.attributes & Attr.CONTROL) === 0) {
-          const rs = await records(log, bytes, d);
-          const kept = rs.filter((r) => {
-            const offset = d.baseOffset + BigInt(r.offsetDelta);
-            if (!r.key) return true;
-            if (latest.get(keyOf(r.key)) !== offset) return false;
-            return !(r.value === null && d.baseTimestamp + r.timestampDelta < horizon);
-          });
-          if (kept.length !== rs.length) {
-            changed = true;
-            removedRecords += rs.length - kept.length;
-            keep = kept.length === 0 ? (d.producerId >= 0n ? bytes : null) : await rebuild(log, d, kept);
-          }
-        }
-        if (!keep) continue;
-        const scan = log.core.validateBatches(keep);
-        const nd = scan.batches[0]!;
-        await out.write([keep], keep.length);
-        indexBatch(out, nd, out.size, c.indexIntervalBytes);
-        out.size += keep.length;
-      }
-      if (!changed) {
-        await out.delete(0);
-        continue;
-      }
-      out.nextOffset = seg.nextOffset;
-      for (const t of seg.txnIndex.entries) await out.appendTxn(t);
-      finishTimeIndex(out);
-      await log.exclusive(async () => {
-        const live = await log.store.commitReplacement(seg, out);
-        log.replaceSegments([seg], [live]);
-      });
-      await seg.retire();
-    }
-    cleanedUpTo.set(log, candidates[candidates.length - 1]!.nextOffset);
-    opts.logger?.info({ event: 'log_compacted', topic: log.topic, partition: log.partition, segments: candidates.length, removedRecords }, 'compacted log');
-    return true;
-  };
-
-  async function rebuild(log: Log, d: BatchDescriptor, kept: RecordView[]): Promise<Uint8Array> {
+  async function rebuild(core: Core, d: BatchDescriptor, kept: RecordView[]): Promise<{ bytes: Uint8Array; d: BatchDescriptor }> {
     const codec = d.attributes & Attr.COMPRESSION_MASK;
     const inputs: RecordInput[] = kept.map((r) => ({
       key: r.key,
@@ -174,9 +135,9 @@ export function createCompactor(opts: CompactorOptions): (log: Log, nowMs: numbe
       timestamp: d.baseTimestamp + r.timestampDelta,
       offsetDelta: r.offsetDelta,
     }));
-    const section = log.core.encodeRecordsSection(inputs);
+    const section = core.encodeRecordsSection(inputs);
     const payload = codec === 0 ? section.records : await opts.compress(codec, section.records);
-    return log.core.buildBatch(payload, {
+    const bytes = core.buildBatch(payload, {
       baseOffset: d.baseOffset,
       partitionLeaderEpoch: d.partitionLeaderEpoch,
       compression: codec,
@@ -190,7 +151,168 @@ export function createCompactor(opts: CompactorOptions): (log: Log, nowMs: numbe
       baseTimestamp: section.baseTimestamp,
       maxTimestamp: section.maxTimestamp,
     });
+    return { bytes, d: core.validateBatches(bytes).batches[0]! };
   }
+
+  return async function compact(log: Log, nowMs: number): Promise<boolean> {
+    const c = log.config;
+    const core = log.core;
+    // Rolled segments are sealed in the background: the cleaner works on sealed segments only.
+    await log.sealed();
+    const closed = log.segments.slice(0, -1);
+    const lso = log.lastStableOffset;
+    const candidates: Segment[] = [];
+    for (const s of closed) {
+      await s.loadSummary();
+      if (s.nextOffset > lso) break;
+      if (c.minCompactionLagMs > 0 && Number(s.maxTimestamp) > nowMs - c.minCompactionLagMs) break;
+      candidates.push(s);
+    }
+    if (candidates.length === 0) return false;
+    // The cleaner offset (first dirty offset) as Kafka reads its checkpoint: below the log start or
+    // past the log end it is not trusted.
+    let done = log.cleanerOffset;
+    if (done >= 0n && (done < log.logStartOffset || done > log.logEndOffset)) done = -1n;
+    let total = 0;
+    let dirty = 0;
+    for (const s of candidates) {
+      total += s.size;
+      if (s.baseOffset >= done) dirty += s.size;
+    }
+    if (dirty === 0 || (done >= 0n && dirty / Math.max(1, total) < c.minCleanableDirtyRatio)) return false;
+    const end = candidates[candidates.length - 1]!.nextOffset;
+    // Aborted transactions with data in the range (their markers may lie beyond it).
+    const aborted = (await log.abortedTransactions(candidates[0]!.baseOffset, log.logEndOffset)).filter((t) => t.firstOffset < end);
+
+    // 1. latest offset per key, aborted data excluded
+    const latest = new Map<string, bigint>();
+    const mapTxn = new CleanedTxnState(aborted);
+    for (const s of candidates) {
+      s.pin();
+      try {
+        for await (const { bytes, d } of batchesOf(core, s)) {
+          if (isControl(d)) {
+            mapTxn.onControl(d, d.controlType ?? -1);
+            continue;
+          }
+          if (mapTxn.onBatch(d)) continue;
+          for (const r of await records(core, bytes, d)) if (r.key) latest.set(keyOf(r.key), d.baseOffset + BigInt(r.offsetDelta));
+        }
+      } finally {
+        s.unpin();
+      }
+    }
+
+    // The last data offset (or epoch, after a marker) of each producer still in the producer state.
+    const lastOfProducer = new Map<bigint, { lastDataOffset: bigint; epoch: number }>();
+    for (const e of log.producerStateManager.producers.values()) {
+      const last = e.batches[e.batches.length - 1];
+      lastOfProducer.set(e.producerId, { lastDataOffset: last ? last.lastOffset : -1n, epoch: e.epoch });
+    }
+    const isLastOfProducer = (d: BatchDescriptor): boolean => {
+      const p = d.producerId >= 0n ? lastOfProducer.get(d.producerId) : undefined;
+      if (!p) return false;
+      return p.lastDataOffset >= 0n ? lastOffsetOf(d) === p.lastDataOffset : isControl(d) && d.producerEpoch === p.epoch;
+    };
+
+    // 2-3. rewrite, group by group
+    const horizon = BigInt(nowMs - c.deleteRetentionMs);
+    const txn = new CleanedTxnState(aborted);
+    let removedRecords = 0;
+    let replaced = 0;
+    let i = 0;
+    while (i < candidates.length) {
+      const group: Segment[] = [];
+      const out = await log.store.createReplacement(candidates[i]!.baseOffset);
+      const w = new SegmentWriter(out, c.indexIntervalBytes);
+      let changed = false;
+      /** The last batch seen in the group when it was dropped (written emptied if it stays last). */
+      let tail: BatchDescriptor | null = null;
+      try {
+        for (; i < candidates.length; i++) {
+          const seg = candidates[i]!;
+          if (group.length > 0) {
+            await seg.loadIndexes();
+            const fits =
+              w.size + seg.size <= c.segmentBytes &&
+              (out.offsetIndex.entries + seg.offsetIndex.entries) * 8 <= c.segmentIndexBytes &&
+              (out.timeIndex.entries + seg.timeIndex.entries) * 12 <= c.segmentIndexBytes &&
+              seg.nextOffset - 1n - group[0]!.baseOffset <= INT32_MAX;
+            if (!fits) break;
+          }
+          group.push(seg);
+          seg.pin();
+          try {
+            for await (const { bytes, d } of batchesOf(core, seg)) {
+              const control = isControl(d);
+              const discardable = control ? txn.onControl(d, d.controlType ?? -1) : txn.onBatch(d);
+              const discardRecords = control ? discardable && d.maxTimestamp < horizon : discardable;
+              const retainEmpty = d.producerId >= 0n && isLastOfProducer(d);
+              let keep: { bytes: Uint8Array; d: BatchDescriptor } | null = { bytes, d };
+              let hadRecords = true;
+              if (control) {
+                if (discardRecords && !retainEmpty) keep = null;
+              } else if (discardRecords && !retainEmpty) {
+                keep = null; // aborted data (Kafka's BatchRetention.DELETE)
+                removedRecords += d.recordCount;
+              } else {
+                const rs = await records(core, bytes, d);
+                hadRecords = rs.length > 0;
+                const kept = discardRecords
+                  ? []
+                  : rs.filter((r) => {
+                      if (!r.key) return true;
+                      if (latest.get(keyOf(r.key)) !== d.baseOffset + BigInt(r.offsetDelta)) return false;
+                      return !(r.value === null && d.baseTimestamp + r.timestampDelta < horizon);
+                    });
+                removedRecords += rs.length - kept.length;
+                if (kept.length === 0) keep = retainEmpty ? (hadRecords ? emptied(core, d, true) : keep) : null;
+                else if (kept.length !== rs.length) keep = await rebuild(core, d, kept);
+              }
+              if (keep === null) {
+                // An already empty batch going alone is no reason to rewrite a segment.
+                if (control || hadRecords || discardRecords) changed = true;
+                tail = d;
+                continue;
+              }
+              if (keep.bytes !== bytes) changed = true;
+              tail = null;
+              await w.add(keep.bytes, keep.d);
+            }
+          } finally {
+            seg.unpin();
+          }
+        }
+        if (group.length > 1) changed = true;
+        if (!changed) {
+          await out.delete(0);
+          continue;
+        }
+        if (tail) {
+          const e = emptied(core, tail, false);
+          await w.add(e.bytes, e.d);
+        }
+        await w.flush();
+      } catch (e) {
+        await out.delete(0).catch(() => undefined);
+        throw e;
+      }
+      const last = group[group.length - 1]!;
+      out.nextOffset = last.nextOffset;
+      const groupEnd = last.nextOffset;
+      for (const t of txn.retainedAborted) if (t.lastOffset >= group[0]!.baseOffset && t.lastOffset < groupEnd) await out.appendTxn(t);
+      finishTimeIndex(out);
+      await log.exclusive(async () => {
+        const live = await log.store.commitReplacement(group, out);
+        log.replaceSegments(group, [live]);
+      });
+      for (const s of group) await s.retire();
+      replaced += group.length;
+    }
+    log.cleanerOffset = end;
+    opts.logger?.info({ event: 'log_compacted', topic: log.topic, partition: log.partition, segments: candidates.length, replaced, removedRecords }, 'compacted log');
+    return true;
+  };
 }
 
 /** The cleaner with kwasm's codecs (host/compression). */

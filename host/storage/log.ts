@@ -55,6 +55,8 @@ export interface LogInit {
   clock: () => number;
   /** Called when the log start offset or recovery point moved (checkpoint scheduling). */
   onCheckpointNeeded?: () => void;
+  /** The cleaner's first dirty offset from `cleaner-offset-checkpoint` (-1 or absent: unknown). */
+  cleanerOffset?: bigint;
 }
 
 export class Log implements PartitionLog {
@@ -111,7 +113,14 @@ export class Log implements PartitionLog {
     this.#state = init.producerState;
     this.#pendingState = init.producerState.clone();
     this.#lastFlushMs = init.clock();
+    this.cleanerOffset = init.cleanerOffset ?? -1n;
   }
+
+  /**
+   * Where the next cleaning starts being dirty (Kafka's cleaner checkpoint): everything below was
+   * cleaned. -1 when unknown (the whole log is dirty). Kept by the cleaner; persisted by the file engine.
+   */
+  cleanerOffset: bigint;
 
   // ---- accessors -------------------------------------------------------------------------
 
@@ -517,6 +526,7 @@ export class Log implements PartitionLog {
     if (this.#highWatermark > offset) this.#highWatermark = offset;
     if (this.#recoveryPoint > offset) this.#recoveryPoint = offset;
     if (this.#logStartOffset > offset) this.#logStartOffset = offset;
+    if (this.cleanerOffset > offset) this.cleanerOffset = offset;
     this.#onCheckpointNeeded?.();
   }
 
@@ -671,6 +681,11 @@ export class Log implements PartitionLog {
       throw new Error('segments changed during cleaning');
     }
     this.#segments = [...this.#segments.slice(0, first), ...replacement, ...this.#segments.slice(first + old.length)];
+  }
+
+  /** Resolves once every rolled segment is sealed (indexes written, data durable): closed segments are then final. */
+  sealed(): Promise<void> {
+    return this.#sealChain;
   }
 
   /** Runs `fn` while no append is being written (the writer is held). */

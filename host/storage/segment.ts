@@ -59,8 +59,11 @@ export interface SegmentStore {
   create(baseOffset: bigint): Promise<Segment>;
   /** An invisible segment that will replace the closed segment at `baseOffset` (log cleaner). */
   createReplacement(baseOffset: bigint): Promise<Segment>;
-  /** Swaps `replacement` in for `old` durably; returns the segment the log should now use. */
-  commitReplacement(old: Segment, replacement: Segment): Promise<Segment>;
+  /**
+   * Swaps `replacement` in for the adjacent closed segments `old` (the first has the replacement's
+   * base offset) durably; returns the segment the log should now use.
+   */
+  commitReplacement(old: readonly Segment[], replacement: Segment): Promise<Segment>;
   writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void>;
   /** Latest snapshot with offset <= maxOffset, or null. */
   readSnapshot(maxOffset: bigint): Promise<{ offset: bigint; bytes: Uint8Array } | null>;

@@ -3,6 +3,7 @@
 //   <log.dir>/
 //     recovery-point-offset-checkpoint   (checkpoint.ts: flushed-up-to offset per partition)
 //     log-start-offset-checkpoint        (checkpoint.ts)
+//     cleaner-offset-checkpoint          (checkpoint.ts: compacted partitions' first dirty offset)
 //     .kafka_cleanshutdown               (empty file: present only while the broker is stopped cleanly)
 //     <topic>-<partition>/
 //       <20-digit base>.log / .index / .timeindex / .txnindex   (file/segment.ts and friends)
@@ -15,6 +16,7 @@
 // log line `log_recovered` + OpenReport). Long recoveries log `log_recovery_progress`.
 import type { Core } from '../../core/types.js';
 import {
+  CLEANER_OFFSET_CHECKPOINT,
   CLEAN_SHUTDOWN_MARKER,
   LOG_START_OFFSET_CHECKPOINT,
   RECOVERY_POINT_CHECKPOINT,
@@ -94,10 +96,8 @@ class FileSegmentStore implements SegmentStore {
     return FileSegment.create(this.ctx, baseOffset, '.cleaned');
   }
 
-  async commitReplacement(old: FileSegment, replacement: FileSegment): Promise<FileSegment> {
-    // The old segment's indexes are read before its files are replaced (lazy loads would see the new ones).
-    await old.loadIndexes();
-    return replacement.commitAsReplacement();
+  async commitReplacement(old: readonly FileSegment[], replacement: FileSegment): Promise<FileSegment> {
+    return replacement.commitAsReplacement(old.slice(1).map((s) => s.baseOffset));
   }
 
   async writeSnapshot(offset: bigint, bytes: Uint8Array): Promise<void> {
@@ -194,6 +194,7 @@ export class FileStorage implements Storage {
       if (!clean) report.clean = false;
       const rps = await this.#readCheckpointSafe(logDir, RECOVERY_POINT_CHECKPOINT);
       const lsos = await this.#readCheckpointSafe(logDir, LOG_START_OFFSET_CHECKPOINT);
+      const cleaned = await this.#readCheckpointSafe(logDir, CLEANER_OFFSET_CHECKPOINT);
       for (const name of await this.#fs.readdir(logDir)) {
         if (name.endsWith('-delete')) {
           await this.#fs.rmdir(`${logDir}/${name}`);
@@ -206,7 +207,7 @@ export class FileStorage implements Storage {
         const topic = m[1]!;
         const partition = Number(m[2]);
         const k = tpKey(topic, partition);
-        const plan = await this.#planPartition(logDir, topic, partition, clean && rps !== null && rps.has(k), rps?.get(k), lsos?.get(k));
+        const plan = await this.#planPartition(logDir, topic, partition, clean && rps !== null && rps.has(k), rps?.get(k), lsos?.get(k), cleaned?.get(k));
         progress.total += plan.bytesToScan;
         plans.push(async () => {
           const r = await plan.load((bytes) => {
@@ -253,6 +254,7 @@ export class FileStorage implements Storage {
     clean: boolean,
     recoveryPoint: bigint | undefined,
     logStartCheckpoint: bigint | undefined,
+    cleanerOffset: bigint | undefined,
   ): Promise<{ bytesToScan: number; load: (progress: (bytes: number) => void) => Promise<RecoveredPartition | null> }> {
     const fs = this.#fs;
     const dir = `${logDir}/${topic}-${partition}`;
@@ -280,15 +282,15 @@ export class FileStorage implements Storage {
     for (let i = recoverFrom; i < bases.length; i++) bytesToScan += sizes[i]!;
     return {
       bytesToScan,
-      load: (progress) => this.#loadPartition(logDir, dir, topic, partition, bases, recoverFrom, rp, logStartCheckpoint, progress),
+      load: (progress) => this.#loadPartition(logDir, dir, topic, partition, bases, recoverFrom, rp, logStartCheckpoint, cleanerOffset, progress),
     };
   }
 
-  /** Finishes a compaction swap interrupted by a crash (see cleaner.ts for the protocol). */
+  /** Finishes a compaction swap interrupted by a crash (see swap.ts for the protocol). */
   async #completeSwaps(dir: string, names: string[]): Promise<void> {
     const swaps = names.filter((n) => n.endsWith('.swap'));
     if (swaps.length === 0) return;
-    const { completeSwap } = await import('../cleaner.js');
+    const { completeSwap } = await import('./swap.js');
     await completeSwap(this.#fs, dir, swaps);
   }
 
@@ -301,6 +303,7 @@ export class FileStorage implements Storage {
     recoverFrom: number,
     rp: bigint,
     logStartCheckpoint: bigint | undefined,
+    cleanerOffset: bigint | undefined,
     progress: (bytes: number) => void,
   ): Promise<RecoveredPartition | null> {
     const config = this.#config(topic);
@@ -407,6 +410,7 @@ export class FileStorage implements Storage {
       producerState: state,
       logger: this.#logger,
       clock: this.#clock,
+      cleanerOffset,
     });
     log.compactor = this.#o.compactor ?? (this.#defaultCompactor ??= defaultCompactor(this.#logger));
     this.#logs.set(key(topic, partition), { log, logDir, dir });
@@ -512,7 +516,9 @@ export class FileStorage implements Storage {
       for (const e of this.#logs.values()) {
         if (e.log.offline || e.log.closed) continue;
         try {
-          await e.log.maintenance(nowMs ?? this.#clock());
+          const r = await e.log.maintenance(nowMs ?? this.#clock());
+          // Kafka checkpoints the cleaner offset after each cleaning.
+          if (r.compacted) await this.#writeCheckpoints(e.logDir);
         } catch (err) {
           this.#logger.warn({ event: 'maintenance_failed', topic: e.log.topic, partition: e.log.partition, error: String(err) }, 'maintenance failed');
         }
@@ -525,14 +531,17 @@ export class FileStorage implements Storage {
   async #writeCheckpoints(logDir: string): Promise<void> {
     const rps: OffsetMap = new Map();
     const lsos: OffsetMap = new Map();
+    const cleaned: OffsetMap = new Map();
     for (const e of this.#logs.values()) {
       if (e.logDir !== logDir || e.log.offline) continue;
       const k = tpKey(e.log.topic, e.log.partition);
       rps.set(k, e.log.recoveryPoint);
       lsos.set(k, e.log.logStartOffset);
+      if (e.log.cleanerOffset >= 0n) cleaned.set(k, e.log.cleanerOffset);
     }
     await writeCheckpoint(this.#fs, logDir, RECOVERY_POINT_CHECKPOINT, rps);
     await writeCheckpoint(this.#fs, logDir, LOG_START_OFFSET_CHECKPOINT, lsos);
+    await writeCheckpoint(this.#fs, logDir, CLEANER_OFFSET_CHECKPOINT, cleaned);
   }
 
   async checkpoint(): Promise<void> {

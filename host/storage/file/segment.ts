@@ -350,11 +350,12 @@ export class FileSegment implements Segment {
   }
 
   /**
-   * Commits a '.cleaned' replacement (see cleaner.ts for the protocol): seals it, renames its files
-   * to '.swap' (the .log last), then to their final names (the .log last), replacing the old
-   * segment's files. Returns the live segment over the final files.
+   * Commits a '.cleaned' replacement (file/swap.ts describes the protocol): seals it, renames its
+   * files to '.swap' (the .log last), renames the files of the other replaced segments (`replaced`:
+   * their base offsets) to '.deleted', then renames the '.swap' files to their final names (the .log
+   * last), replacing the files at this base. Returns the live segment over the final files.
    */
-  async commitAsReplacement(): Promise<FileSegment> {
+  async commitAsReplacement(replaced: readonly bigint[] = []): Promise<FileSegment> {
     if (this.#suffix !== '.cleaned') throw new Error('not a cleaned segment');
     const { fs, dir } = this.#ctx;
     await this.seal();
@@ -362,9 +363,18 @@ export class FileSegment implements Segment {
     const base = `${dir}/${pad20(this.baseOffset)}`;
     const present: string[] = [];
     for (const ext of exts) if (await fs.stat(`${base}${ext}.cleaned`)) present.push(ext);
-    if (!present.includes('.txnindex')) await fs.unlink(`${base}.txnindex`);
     for (const ext of present) await fs.rename(`${base}${ext}.cleaned`, `${base}${ext}.swap`);
     await fs.syncDir(dir);
+    if (replaced.length > 0) {
+      for (const b of replaced) {
+        for (const ext of exts) {
+          const p = `${dir}/${pad20(b)}${ext}`;
+          if (await fs.stat(p)) await fs.rename(p, `${p}.deleted`);
+        }
+      }
+      await fs.syncDir(dir);
+    }
+    if (!present.includes('.txnindex')) await fs.unlink(`${base}.txnindex`);
     for (const ext of present) await fs.rename(`${base}${ext}.swap`, `${base}${ext}`);
     await fs.syncDir(dir);
     await this.abandon();
@@ -416,6 +426,8 @@ export class FileSegment implements Segment {
   async retire(): Promise<void> {
     if (this.#pins > 0) await new Promise<void>((r) => this.#unpinned.push(r));
     await this.abandon();
+    // A segment merged into a replacement at a lower base had its files renamed '.deleted'.
+    for (const ext of ['.log', '.index', '.timeindex', '.txnindex']) await this.#ctx.fs.unlink(`${this.path(ext)}.deleted`);
   }
 
   pin(): void {

@@ -132,7 +132,7 @@ export class MemorySegmentStore implements SegmentStore {
     return this.create(baseOffset);
   }
 
-  async commitReplacement(_old: MemorySegment, replacement: MemorySegment): Promise<MemorySegment> {
+  async commitReplacement(_old: readonly MemorySegment[], replacement: MemorySegment): Promise<MemorySegment> {
     return replacement;
   }
 
