@@ -13,7 +13,7 @@
 //
 // Options: --quick (a tenth of the records), --storage memory|file (default file), --repeat N
 // (median of N runs per cell), --cpu-prof DIR (profile the broker), --only produce,consume,e2e,redis,
-// --sizes 100,1024, --acks 1,-1.
+// --sizes 100,1024, --acks 1,-1, --broker-node-flags "--single-threaded-gc" (flags for the broker's node).
 // Every process (broker, sink, generators, redis) is a child of this one and is stopped at the end.
 // Timings on a shared machine are noisy: compare the ratios measured in the same run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -42,6 +42,7 @@ const QUICK = flag('quick');
 const STORAGE = opt('storage', 'file');
 const REPEAT = Math.max(1, Number(opt('repeat', '1')));
 const CPU_PROF = opt('cpu-prof', '');
+const NODE_FLAGS = opt('broker-node-flags', '').split(' ').filter(Boolean);
 const ONLY = new Set(opt('only', 'produce,consume,e2e,redis').split(','));
 const ACKS = opt('acks', '1,-1').split(',');
 const SIZES = [
@@ -112,6 +113,8 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 interface Result {
   recordsPerSec: number;
   mbPerSec: number;
+  /** CPU time (user + system, all threads) of the serving process per record, in microseconds. */
+  cpuUsPerRecord?: number;
   latency?: { avg: number; p50: number; p99: number; p999: number; max: number };
 }
 
@@ -252,7 +255,7 @@ async function redisXadd(size: number, records: number): Promise<Result | null> 
 
 async function startBroker(): Promise<{ child: ChildProcess; bootstrap: string }> {
   const logDir = path.join(work, 'broker-data');
-  const node = CPU_PROF ? [process.execPath, '--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [process.execPath];
+  const node = [process.execPath, ...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])];
   const { child, match } = await serve(
     node[0]!,
     [
@@ -285,9 +288,29 @@ async function freshTopic(admin: Admin, prefix: string): Promise<string> {
   return name;
 }
 
-async function repeat(fn: () => Promise<Result>): Promise<Result> {
+/** CPU seconds (user + system, every thread) a child process has used so far, from /proc. */
+function cpuSeconds(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Runs fn REPEAT times (median by records/s) and records the serving process's CPU per record:
+ * a figure a busy shared machine distorts much less than wall-clock throughput.
+ */
+async function repeat(fn: () => Promise<Result>, server?: ChildProcess, records?: number): Promise<Result> {
   const rs: Result[] = [];
-  for (let i = 0; i < REPEAT; i++) rs.push(await fn());
+  for (let i = 0; i < REPEAT; i++) {
+    const c0 = server ? cpuSeconds(server) : NaN;
+    const r = await fn();
+    if (server && records) r.cpuUsPerRecord = ((cpuSeconds(server) - c0) * 1e6) / records;
+    rs.push(r);
+  }
   const m = median(rs.map((r) => r.recordsPerSec));
   return rs.find((r) => r.recordsPerSec === m) ?? rs.sort((a, b) => a.recordsPerSec - b.recordsPerSec)[rs.length >> 1]!;
 }
@@ -296,24 +319,28 @@ async function repeat(fn: () => Promise<Result>): Promise<Result> {
 
 const fmtRate = (r: Result | null | undefined) => (r ? `${(r.recordsPerSec / 1e6).toFixed(2)}M/s ${r.mbPerSec.toFixed(0)} MB/s` : '-');
 const ratio = (a: Result | null | undefined, b: Result | null | undefined) => (a && b ? `${(a.recordsPerSec / b.recordsPerSec).toFixed(2)}x` : '-');
+const cpu = (r: Result | null | undefined) => (r?.cpuUsPerRecord !== undefined && Number.isFinite(r.cpuUsPerRecord) ? `${r.cpuUsPerRecord.toFixed(2)} µs` : '-');
+const cpuRatio = (sink: Result | null | undefined, broker: Result | null | undefined) =>
+  sink?.cpuUsPerRecord && broker?.cpuUsPerRecord ? `${(sink.cpuUsPerRecord / broker.cpuUsPerRecord).toFixed(2)}x` : '-';
 
 async function main(): Promise<void> {
   const bin = compileRdkafkaPerf();
-  console.log(`kwasm broker benchmark: storage=${STORAGE}, ${SIZES.map((s) => `${s.records} × ${s.size} B`).join(', ')}, 1 partition${REPEAT > 1 ? `, median of ${REPEAT}` : ''}`);
+  console.log(`kwasm broker benchmark: storage=${STORAGE},${NODE_FLAGS.length ? ` broker node flags: ${NODE_FLAGS.join(' ')},` : ''} ${SIZES.map((s) => `${s.records} × ${s.size} B`).join(', ')}, 1 partition${REPEAT > 1 ? `, median of ${REPEAT}` : ''}`);
   const broker = await startBroker();
   const admin = new Admin(broker.bootstrap);
   const sink = await startSink('sink');
   const rows: string[][] = [];
   const consumeRows: string[][] = [];
+  const cpuRows: string[][] = [];
   const redis = new Map<number, Result | null>();
   try {
     if (ONLY.has('produce')) {
       for (const { size, records } of SIZES) {
         for (const acks of ACKS) {
-          const rdk = bin ? await repeat(async () => rdkafkaProduce(bin, broker.bootstrap, await freshTopic(admin, `rdk-${size}`), size, records, acks)) : null;
-          const kw = await repeat(async () => kwasmProduce(broker.bootstrap, await freshTopic(admin, `kw-${size}`), size, records, acks));
-          const sinkRdk = bin ? await repeat(() => rdkafkaProduce(bin, sink.bootstrap, 'sink', size, records, acks)) : null;
-          const sinkKw = await repeat(() => kwasmProduce(sink.bootstrap, 'sink', size, records, acks));
+          const rdk = bin ? await repeat(async () => rdkafkaProduce(bin, broker.bootstrap, await freshTopic(admin, `rdk-${size}`), size, records, acks), broker.child, records) : null;
+          const kw = await repeat(async () => kwasmProduce(broker.bootstrap, await freshTopic(admin, `kw-${size}`), size, records, acks), broker.child, records);
+          const sinkRdk = bin ? await repeat(() => rdkafkaProduce(bin, sink.bootstrap, 'sink', size, records, acks), sink.child, records) : null;
+          const sinkKw = await repeat(() => kwasmProduce(sink.bootstrap, 'sink', size, records, acks), sink.child, records);
           if (acks === '1' && !redis.has(size) && ONLY.has('redis')) redis.set(size, await redisXadd(size, records));
           const rx = acks === '1' ? redis.get(size) : undefined;
           rows.push([
@@ -328,6 +355,7 @@ async function main(): Promise<void> {
             rx === undefined ? '' : ratio(rdk ?? kw, rx),
             rdk?.latency ? `${rdk.latency.p50.toFixed(1)} / ${rdk.latency.p99.toFixed(1)}` : '-',
           ]);
+          cpuRows.push([`produce ${size} B acks=${acks}`, cpu(rdk), cpu(sinkRdk), cpuRatio(sinkRdk, rdk), cpu(kw), cpu(sinkKw), cpuRatio(sinkKw, kw)]);
           console.log(rows.at(-1)!.join(' | '));
         }
       }
@@ -338,8 +366,9 @@ async function main(): Promise<void> {
         const t = await freshTopic(admin, `data-${size}`);
         if (bin) await rdkafkaProduce(bin, broker.bootstrap, t, size, records, '1');
         else await kwasmProduce(broker.bootstrap, t, size, records, '1');
-        const rdk = bin ? await repeat(() => rdkafkaConsume(bin, broker.bootstrap, t, size, records)) : null;
-        const kw = await repeat(() => kwasmConsume(broker.bootstrap, t, size, records));
+        const rdk = bin ? await repeat(() => rdkafkaConsume(bin, broker.bootstrap, t, size, records), broker.child, records) : null;
+        const kw = await repeat(() => kwasmConsume(broker.bootstrap, t, size, records), broker.child, records);
+        cpuRows.push([`consume ${size} B`, cpu(rdk), '', '', cpu(kw), '', '']);
         consumeRows.push([`consume ${size} B`, fmtRate(rdk), fmtRate(kw), rdk ? `${((rdk.mbPerSec * MB) / 1e9).toFixed(2)} GB/s` : '-', `${((kw.mbPerSec * MB) / 1e9).toFixed(2)} GB/s`]);
         console.log(consumeRows.at(-1)!.join(' | '));
       }
@@ -359,6 +388,11 @@ async function main(): Promise<void> {
           rows,
         ),
       );
+      console.log('');
+    }
+    if (cpuRows.length > 0) {
+      console.log('CPU time of the serving process (all threads) per record; sink/broker is the share of the broker cost that Node networking alone takes:');
+      console.log(table(['', 'broker ← librdkafka', 'sink ← librdkafka', 'sink/broker', 'broker ← kwasm perf', 'sink ← kwasm perf', 'sink/broker'], cpuRows));
       console.log('');
     }
     if (consumeRows.length > 0) {
