@@ -102,6 +102,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   const codecs = opts.codecs ?? nodeCodecs();
   const groups = new GroupService({ config, topics, core, codecs, log, now: () => Date.now() });
   await groups.load();
+  metrics.consumerLagSource = () => groups.lag();
   const transactions = new TransactionService({ config, topics, core, log, now: () => Date.now(), allocateProducerId: () => metadata.allocateProducerId() });
   await transactions.load();
 

@@ -6,6 +6,7 @@ import { registerConsoleProducer } from './console-producer.js';
 import { registerConsoleConsumer } from './console-consumer.js';
 import { registerPerf } from './perf.js';
 import { registerTransactions } from './transactions.js';
+import { registerGroups } from './groups.js';
 
 const program = new Command();
 program.name('kwasm').description('kwasm: a Kafka-compatible broker with a WebAssembly core');
@@ -26,6 +27,7 @@ registerConsoleProducer(program);
 registerConsoleConsumer(program);
 registerPerf(program);
 registerTransactions(program);
+registerGroups(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`kwasm: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -26,6 +26,9 @@ export class BrokerMetrics {
   readonly logStartOffset: Gauge<'topic' | 'partition'>;
   /** Set by the broker: the partitions hosted, read when Prometheus scrapes. */
   partitionSource: (() => Iterable<PartitionSizeSource>) | null = null;
+  readonly consumerGroupLag: Gauge<'group' | 'topic' | 'partition'>;
+  /** Set by the group coordinator: committed offset and lag per group and partition, read on scrape. */
+  consumerLagSource: (() => Iterable<{ group: string; topic: string; partition: number; committed: bigint; lag: bigint }>) | null = null;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -73,6 +76,16 @@ export class BrokerMetrics {
     this.logSizeBytes = perPartition('kwasm_log_size_bytes', 'Bytes of the log (all segments) per partition', (p) => p.size);
     this.logEndOffset = perPartition('kwasm_log_end_offset', 'Log end offset per partition', (p) => Number(p.logEndOffset));
     this.logStartOffset = perPartition('kwasm_log_start_offset', 'Log start offset per partition', (p) => Number(p.logStartOffset));
+    this.consumerGroupLag = new Gauge<'group' | 'topic' | 'partition'>({
+      name: 'kwasm_consumer_group_lag',
+      help: 'Records between a group\'s committed offset and the high watermark, per group and partition',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const l of self.consumerLagSource?.() ?? []) this.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, Number(l.lag));
+      },
+    });
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'kwasm_' });
   }
 

@@ -218,6 +218,16 @@ export class GroupService {
     this.#timer.unref();
   }
 
+  /** Committed offset and lag (high watermark − committed) of every group and partition. */
+  *lag(): IterableIterator<{ group: string; topic: string; partition: number; committed: bigint; lag: bigint }> {
+    for (const c of this.coordinator.committed()) {
+      const log = this.#d.topics.partition(c.topic, c.partition);
+      if (!log) continue;
+      const hw = log.highWatermark;
+      yield { group: c.groupId, topic: c.topic, partition: c.partition, committed: c.offset, lag: hw > c.offset ? hw - c.offset : 0n };
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
