@@ -14,14 +14,14 @@ import type { LeaveGroupRequest } from '../../protocol/generated/LeaveGroupReque
 import type { LeaveGroupResponse } from '../../protocol/generated/LeaveGroupResponse.js';
 import type { SyncGroupRequest } from '../../protocol/generated/SyncGroupRequest.js';
 import type { SyncGroupResponse } from '../../protocol/generated/SyncGroupResponse.js';
-import type { Init } from '../../protocol/types.js';
 import { Deferred } from './deferred.js';
 import { ClassicGroup, ClassicMember, ConsumerGroup, type Protocol } from './groups.js';
 import { groupTombstones } from './consumer.js';
-import type { Client, Shard } from './shard.js';
+import type { Client, Plain, Resp, Shard } from './shard.js';
 
-type JoinResp = Init<JoinGroupResponse>;
-type SyncResp = Init<SyncGroupResponse>;
+export type JoinResp = Resp<JoinGroupResponse>;
+export type SyncResp = Resp<SyncGroupResponse>;
+type JoinReq = Plain<JoinGroupRequest>;
 
 /** How long a new member's JoinGroup may wait before the member is dropped (Kafka's constant). */
 export const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -53,7 +53,7 @@ export class ClassicProtocol {
 
   // ---- JoinGroup ----
 
-  join(req: JoinGroupRequest, client: Client): JoinResp | Deferred<JoinResp> {
+  join(req: JoinReq, client: Client): JoinResp | Deferred<JoinResp> {
     const s = this.s;
     const v = client.apiVersion;
     const fail = (code: number, memberId = req.memberId) => joinResponse(v, { errorCode: code, memberId });
@@ -88,11 +88,11 @@ export class ClassicProtocol {
     return out;
   }
 
-  #rebalanceTimeout(req: JoinGroupRequest, v: number): number {
+  #rebalanceTimeout(req: JoinReq, v: number): number {
     return v >= 1 && req.rebalanceTimeoutMs >= 0 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs;
   }
 
-  #joinNew(g: ClassicGroup, req: JoinGroupRequest, client: Client): JoinResp | Deferred<JoinResp> {
+  #joinNew(g: ClassicGroup, req: JoinReq, client: Client): JoinResp | Deferred<JoinResp> {
     const v = client.apiVersion;
     if (g.is('Dead')) return joinResponse(v, { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId: '' });
     if (!g.supportsProtocols(req.protocolType, req.protocols.map((p) => p.name))) {
@@ -113,7 +113,7 @@ export class ClassicProtocol {
     return this.#addMemberAndRebalance(g, newMemberId, req, client);
   }
 
-  #joinExisting(g: ClassicGroup, req: JoinGroupRequest, client: Client): JoinResp | Deferred<JoinResp> {
+  #joinExisting(g: ClassicGroup, req: JoinReq, client: Client): JoinResp | Deferred<JoinResp> {
     const v = client.apiVersion;
     const memberId = req.memberId;
     const fail = (code: number) => joinResponse(v, { errorCode: code, memberId });
@@ -156,7 +156,7 @@ export class ClassicProtocol {
     }
   }
 
-  #addMemberAndRebalance(g: ClassicGroup, memberId: string, req: JoinGroupRequest, client: Client): Deferred<JoinResp> {
+  #addMemberAndRebalance(g: ClassicGroup, memberId: string, req: JoinReq, client: Client): Deferred<JoinResp> {
     const m = new ClassicMember(
       memberId,
       req.groupInstanceId,
@@ -177,7 +177,7 @@ export class ClassicProtocol {
     return d;
   }
 
-  #updateMemberAndRebalance(g: ClassicGroup, m: ClassicMember, protocols: Protocol[], req: JoinGroupRequest, v: number): Deferred<JoinResp> {
+  #updateMemberAndRebalance(g: ClassicGroup, m: ClassicMember, protocols: Protocol[], req: JoinReq, v: number): Deferred<JoinResp> {
     const d = new Deferred<JoinResp>();
     this.#failJoin(m, ErrorCode.REBALANCE_IN_PROGRESS);
     g.updateMember(m, protocols, this.#rebalanceTimeout(req, v), req.sessionTimeoutMs, { d, version: v });
@@ -185,7 +185,7 @@ export class ClassicProtocol {
     return d;
   }
 
-  #updateStaticMemberAndRebalance(g: ClassicGroup, oldMemberId: string, newMemberId: string, req: JoinGroupRequest, client: Client): Deferred<JoinResp> {
+  #updateStaticMemberAndRebalance(g: ClassicGroup, oldMemberId: string, newMemberId: string, req: JoinReq, client: Client): Deferred<JoinResp> {
     const s = this.s;
     const v = client.apiVersion;
     const old = g.members.get(oldMemberId)!;
@@ -423,7 +423,7 @@ export class ClassicProtocol {
     }
   }
 
-  heartbeat(req: HeartbeatRequest): number {
+  heartbeat(req: Plain<HeartbeatRequest>): number {
     const g = this.s.groups.get(req.groupId);
     if (!g || g instanceof ConsumerGroup) return g ? ErrorCode.UNKNOWN_MEMBER_ID : ErrorCode.UNKNOWN_MEMBER_ID;
     if (g.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -446,7 +446,7 @@ export class ClassicProtocol {
 
   // ---- SyncGroup ----
 
-  sync(req: SyncGroupRequest): SyncResp | Deferred<SyncResp> {
+  sync(req: Plain<SyncGroupRequest>): SyncResp | Deferred<SyncResp> {
     const s = this.s;
     const g = s.groups.get(req.groupId);
     if (!req.groupId) return syncError(ErrorCode.INVALID_GROUP_ID);
@@ -527,7 +527,7 @@ export class ClassicProtocol {
 
   // ---- LeaveGroup ----
 
-  leave(req: LeaveGroupRequest, version: number): Init<LeaveGroupResponse> {
+  leave(req: Plain<LeaveGroupRequest>, version: number): Resp<LeaveGroupResponse> {
     const leaving = version >= 3 ? req.members : [{ memberId: req.memberId, groupInstanceId: null, reason: null }];
     const g = this.s.groups.get(req.groupId);
     if (!g || g instanceof ConsumerGroup) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] };
@@ -568,7 +568,7 @@ export class ClassicProtocol {
   }
 }
 
-function toProtocols(req: JoinGroupRequest): Protocol[] {
+function toProtocols(req: JoinReq): Protocol[] {
   return req.protocols.map((p) => ({ name: p.name, metadata: p.metadata }));
 }
 

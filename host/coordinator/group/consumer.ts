@@ -10,14 +10,13 @@ import type { ConsumerGroupDescribeResponse } from '../../protocol/generated/Con
 import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/ConsumerGroupHeartbeatRequest.js';
 import type { ConsumerGroupHeartbeatResponse } from '../../protocol/generated/ConsumerGroupHeartbeatResponse.js';
 import { ErrorCode } from '../../protocol/generated/errors.js';
-import type { Init } from '../../protocol/types.js';
 import type { Assignor } from './assignors.js';
 import { ClassicGroup, ConsumerGroup, ConsumerMember, MemberState, type Assignment, type Group } from './groups.js';
 import type { GroupRecord } from './records.js';
-import type { Client, Shard } from './shard.js';
+import type { Client, Plain, Resp, Shard } from './shard.js';
 
-type HbResp = Init<ConsumerGroupHeartbeatResponse>;
-type DescribedGroup = Init<ConsumerGroupDescribeResponse>['groups'] extends readonly (infer E)[] | undefined ? E : never;
+type HbResp = Resp<ConsumerGroupHeartbeatResponse>;
+type DescribedGroup = Resp<ConsumerGroupDescribeResponse>['groups'][number];
 
 const sessionKey = (g: string, m: string) => `cg-session\u0000${g}\u0000${m}`;
 const revokeKey = (g: string, m: string) => `cg-revoke\u0000${g}\u0000${m}`;
@@ -110,7 +109,7 @@ export class ConsumerProtocol {
     private readonly listTopics: () => Iterable<string>,
   ) {}
 
-  heartbeat(req: ConsumerGroupHeartbeatRequest, client: Client): HbResp {
+  heartbeat(req: Plain<ConsumerGroupHeartbeatRequest>, client: Client): HbResp {
     const s = this.s;
     const v = client.apiVersion;
     const fail = (errorCode: number, errorMessage: string): HbResp => ({ errorCode, errorMessage, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null });

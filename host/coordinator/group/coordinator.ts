@@ -13,7 +13,6 @@ import type { ListGroupsResponse } from '../../protocol/generated/ListGroupsResp
 import type { OffsetCommitRequest } from '../../protocol/generated/OffsetCommitRequest.js';
 import type { OffsetDeleteRequest } from '../../protocol/generated/OffsetDeleteRequest.js';
 import type { SyncGroupRequest } from '../../protocol/generated/SyncGroupRequest.js';
-import type { Init } from '../../protocol/types.js';
 import { ASSIGNORS, type Assignor } from './assignors.js';
 import { ClassicProtocol } from './classic.js';
 import { ConsumerProtocol, groupTombstones } from './consumer.js';
@@ -21,12 +20,12 @@ import { Deferred } from './deferred.js';
 import { ClassicGroup, ClassicMember, ConsumerGroup, tpKey, type Group } from './groups.js';
 import { OffsetManager } from './offsets.js';
 import type { GroupRecord } from './records.js';
-import { DEFAULT_CONFIG, Shard, type Client, type CoordinatorConfig, type CoordinatorResult, type TopicView } from './shard.js';
+import { DEFAULT_CONFIG, Shard, type Client, type CoordinatorConfig, type CoordinatorResult, type Plain, type Resp, type TopicView } from './shard.js';
 
-export type { Client, CoordinatorConfig, CoordinatorResult, TopicView } from './shard.js';
+export type { Client, CoordinatorConfig, CoordinatorResult, Plain, Resp, TopicView } from './shard.js';
 
-type DescribedGroup = Init<DescribeGroupsResponse>['groups'] extends readonly (infer E)[] | undefined ? E : never;
-type ListedGroup = Init<ListGroupsResponse>['groups'] extends readonly (infer E)[] | undefined ? E : never;
+type DescribedGroup = Resp<DescribeGroupsResponse>['groups'][number];
+type ListedGroup = Resp<ListGroupsResponse>['groups'][number];
 
 export interface GroupCoordinatorOptions {
   config?: Partial<CoordinatorConfig>;
@@ -64,25 +63,25 @@ export class GroupCoordinator {
 
   // ---- classic protocol ----
 
-  joinGroup(req: JoinGroupRequest, client: Client, now: number): CoordinatorResult<Init<import('../../protocol/generated/JoinGroupResponse.js').JoinGroupResponse>> {
+  joinGroup(req: Plain<JoinGroupRequest>, client: Client, now: number) {
     return this.#s.run(now, () => this.#classic.join(req, client));
   }
 
-  syncGroup(req: SyncGroupRequest, client: Client, now: number) {
+  syncGroup(req: Plain<SyncGroupRequest>, client: Client, now: number) {
     return this.#s.run(now, () => this.#classic.sync(req));
   }
 
-  heartbeat(req: HeartbeatRequest, _client: Client, now: number): CoordinatorResult<number> {
+  heartbeat(req: Plain<HeartbeatRequest>, _client: Client, now: number): CoordinatorResult<number> {
     return this.#s.run(now, () => this.#classic.heartbeat(req));
   }
 
-  leaveGroup(req: LeaveGroupRequest, client: Client, now: number) {
+  leaveGroup(req: Plain<LeaveGroupRequest>, client: Client, now: number) {
     return this.#s.run(now, () => this.#classic.leave(req, client.apiVersion));
   }
 
   // ---- consumer protocol (KIP-848) ----
 
-  consumerGroupHeartbeat(req: ConsumerGroupHeartbeatRequest, client: Client, now: number) {
+  consumerGroupHeartbeat(req: Plain<ConsumerGroupHeartbeatRequest>, client: Client, now: number) {
     return this.#s.run(now, () => this.#consumer.heartbeat(req, client));
   }
 
@@ -92,7 +91,7 @@ export class GroupCoordinator {
 
   // ---- offsets ----
 
-  commitOffsets(req: OffsetCommitRequest, client: Client, now: number) {
+  commitOffsets(req: Plain<OffsetCommitRequest>, client: Client, now: number) {
     return this.#s.run(now, () => this.#offsets.commit(req, client));
   }
 
@@ -105,7 +104,7 @@ export class GroupCoordinator {
     return this.#offsets.fetch(groupId, topics, requireStable, member);
   }
 
-  deleteOffsets(req: OffsetDeleteRequest, now: number) {
+  deleteOffsets(req: Plain<OffsetDeleteRequest>, now: number) {
     return this.#s.run(now, () => this.#offsets.deleteOffsets(req));
   }
 

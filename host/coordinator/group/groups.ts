@@ -4,9 +4,9 @@
 // them live in classic.ts and consumer.ts.
 import type { JoinGroupResponse } from '../../protocol/generated/JoinGroupResponse.js';
 import type { SyncGroupResponse } from '../../protocol/generated/SyncGroupResponse.js';
-import type { Init } from '../../protocol/types.js';
 import { CONSUMER_PROTOCOL_TYPE, parseSubscription } from './consumer-protocol.js';
 import type { Deferred } from './deferred.js';
+import type { Resp } from './shard.js';
 
 export interface CommittedOffset {
   offset: bigint;
@@ -53,8 +53,8 @@ export interface Protocol {
 
 export class ClassicMember {
   assignment: Uint8Array = new Uint8Array(0);
-  awaitingJoin: { d: Deferred<Init<JoinGroupResponse>>; version: number } | null = null;
-  awaitingSync: Deferred<Init<SyncGroupResponse>> | null = null;
+  awaitingJoin: { d: Deferred<Resp<JoinGroupResponse>>; version: number } | null = null;
+  awaitingSync: Deferred<Resp<SyncGroupResponse>> | null = null;
   /** Joined in the current rebalance and never completed a join (NEW_MEMBER_JOIN_TIMEOUT applies). */
   isNew = false;
   heartbeatSatisfied = false;

@@ -7,13 +7,13 @@ import type { OffsetCommitRequest } from '../../protocol/generated/OffsetCommitR
 import type { OffsetCommitResponse } from '../../protocol/generated/OffsetCommitResponse.js';
 import type { OffsetDeleteRequest } from '../../protocol/generated/OffsetDeleteRequest.js';
 import type { OffsetDeleteResponse } from '../../protocol/generated/OffsetDeleteResponse.js';
-import type { Init } from '../../protocol/types.js';
 import { Deferred } from './deferred.js';
 import { ClassicGroup, ConsumerGroup, splitTpKey, tpKey, type CommittedOffset, type Group } from './groups.js';
 import type { GroupRecord } from './records.js';
-import type { Client, Shard } from './shard.js';
+import type { Client, Plain, Resp, Shard } from './shard.js';
 
-type CommitResp = Init<OffsetCommitResponse>;
+type CommitResp = Resp<OffsetCommitResponse>;
+type DeleteResp = Resp<OffsetDeleteResponse>;
 
 export interface FetchedPartition {
   partitionIndex: number;
@@ -44,7 +44,7 @@ export class OffsetManager {
     else g.offsets.set(tpKey(topic, partition), value);
   }
 
-  commit(req: OffsetCommitRequest, client: Client): CommitResp | Deferred<CommitResp> {
+  commit(req: Plain<OffsetCommitRequest>, client: Client): CommitResp | Deferred<CommitResp> {
     const s = this.s;
     const v = client.apiVersion;
     const all = (code: number): CommitResp => ({
@@ -160,9 +160,9 @@ export class OffsetManager {
     return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
   }
 
-  deleteOffsets(req: OffsetDeleteRequest): Init<OffsetDeleteResponse> | Deferred<Init<OffsetDeleteResponse>> {
+  deleteOffsets(req: Plain<OffsetDeleteRequest>): DeleteResp | Deferred<DeleteResp> {
     const s = this.s;
-    const top = (errorCode: number) => ({ errorCode, topics: [] });
+    const top = (errorCode: number): DeleteResp => ({ errorCode, topics: [] });
     if (!req.groupId) return top(ErrorCode.INVALID_GROUP_ID);
     const g = s.groups.get(req.groupId);
     if (!g || (g instanceof ClassicGroup && g.is('Dead'))) return top(ErrorCode.GROUP_ID_NOT_FOUND);
@@ -186,7 +186,7 @@ export class OffsetManager {
       s.emit({ kind: 'offset', groupId: g.groupId, topic, partition, value: null });
       this.apply(g, topic, partition, null);
     }
-    const d = new Deferred<Init<OffsetDeleteResponse>>();
+    const d = new Deferred<DeleteResp>();
     s.after((error) => d.resolve(error ? top(ErrorCode.COORDINATOR_NOT_AVAILABLE) : { errorCode: ErrorCode.NONE, topics }));
     return d;
   }

@@ -8,6 +8,18 @@ import { Deferred } from './deferred.js';
 import { Deadlines } from './timer.js';
 import type { Group } from './groups.js';
 
+/** A decoded message as the coordinator takes it: every field, no unknown tagged fields needed. */
+export type Plain<T> = T extends Uint8Array
+  ? T
+  : T extends ReadonlyArray<infer E>
+    ? Plain<E>[]
+    : T extends object
+      ? { [K in keyof T as K extends 'unknownTaggedFields' ? never : K]: Plain<T[K]> }
+      : T;
+
+/** A response body as the coordinator builds it (the broker adds throttle time). */
+export type Resp<T> = Plain<Omit<T, 'throttleTimeMs'>>;
+
 export interface CoordinatorConfig {
   /** group.initial.rebalance.delay.ms */
   initialRebalanceDelayMs: number;
