@@ -17,7 +17,8 @@ const PER_PARTITION = 20;
 
 export interface GroupClient {
   name: string;
-  command: string;
+  /** The program, or a promise of it (a Go helper built on first use). */
+  command: string | (() => Promise<string>);
   args(bootstrap: string, group: string, topic: string, sessionMs: number): string[];
   /** Session timeout the client asks for (classic) — the KIP-848 session is the broker's. */
   sessionMs: number;
@@ -40,7 +41,7 @@ class Member {
   exited = false;
   readonly done: Promise<void>;
 
-  constructor(readonly name: string, client: GroupClient, bootstrap: string, group: string) {
+  constructor(readonly name: string, client: GroupClient & { command: string }, bootstrap: string, group: string) {
     this.child = spawn(client.command, client.args(bootstrap, group, TOPIC, client.sessionMs), { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...client.env } });
     let buf = '';
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -115,8 +116,9 @@ async function committed(c: TestClient, group: string): Promise<bigint[]> {
 
 const sorted = (a: number[]) => [...a].sort((x, y) => x - y);
 
-export function groupsSuite(client: GroupClient, opts: { brokerConfig?: Record<string, string | number | boolean> } = {}): void {
-  describe(`consumer groups with ${client.name}`, () => {
+export function groupsSuite(spec: GroupClient, opts: { brokerConfig?: Record<string, string | number | boolean> } = {}): void {
+  describe(`consumer groups with ${spec.name}`, () => {
+    let client: GroupClient & { command: string };
     let broker: TestBroker;
     let c: TestClient;
     const members: Member[] = [];
@@ -130,6 +132,7 @@ export function groupsSuite(client: GroupClient, opts: { brokerConfig?: Record<s
     };
 
     beforeAll(async () => {
+      client = { ...spec, command: typeof spec.command === 'string' ? spec.command : await spec.command() };
       broker = await startTestBroker({
         storage: 'file',
         config: {
@@ -137,7 +140,7 @@ export function groupsSuite(client: GroupClient, opts: { brokerConfig?: Record<s
           'group.min.session.timeout.ms': 1000,
           'offsets.topic.num.partitions': 10,
           'group.consumer.heartbeat.interval.ms': 300,
-          'group.consumer.session.timeout.ms': client.sessionMs,
+          'group.consumer.session.timeout.ms': spec.sessionMs,
           ...opts.brokerConfig,
         },
       });
