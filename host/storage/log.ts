@@ -431,7 +431,7 @@ export class Log implements PartitionLog {
       if (seg.nextOffset <= offset) continue;
       seg.pin();
       try {
-        const r = await readWholeBatches(seg, offset, options.maxBytes, maxOffset, options.minOneBatch !== false, this.#config.indexIntervalBytes);
+        const r = await readWholeBatches(seg, offset, options.maxBytes, maxOffset, options.minOneBatch !== false, this.#config.indexIntervalBytes, options.buffer);
         if (r) {
           return {
             ...r,

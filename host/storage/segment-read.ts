@@ -15,12 +15,12 @@ export interface SegmentRead {
 }
 
 /** Finds the first batch whose last offset is >= target: its chunk and position in it, or null. */
-export async function locateBatch(seg: Segment, target: bigint, end: number, chunk: number): Promise<{ buf: Uint8Array; bufStart: number; at: number } | null> {
+export async function locateBatch(seg: Segment, target: bigint, end: number, chunk: number, into?: Uint8Array): Promise<{ buf: Uint8Array; bufStart: number; at: number } | null> {
   await seg.loadIndexes();
   const rel = target - seg.baseOffset;
   let start = rel > 0n ? seg.offsetIndex.lookup(Number(rel)) : 0;
   while (start < end) {
-    const buf = await seg.read(start, Math.min(end - start, chunk));
+    const buf = await seg.read(start, Math.min(end - start, chunk), into);
     let p = 0;
     for (;;) {
       const f = peekFrame(buf, p);
@@ -46,11 +46,14 @@ export async function readWholeBatches(
   maxOffset: bigint,
   minOne: boolean,
   indexIntervalBytes: number,
+  into?: Uint8Array,
 ): Promise<SegmentRead | null> {
   const end = seg.size;
   const budget = Math.max(maxBytes, 0);
-  const chunk = Math.max(budget, 16384) + indexIntervalBytes + 1024;
-  const loc = await locateBatch(seg, offset, end, chunk);
+  let chunk = Math.max(budget, 16384) + indexIntervalBytes + 1024;
+  if (into && into.length < 16384) into = undefined;
+  if (into && into.length < chunk) chunk = into.length;
+  const loc = await locateBatch(seg, offset, end, chunk, into);
   if (!loc) return null;
   let { buf, bufStart } = loc;
   const first = loc.at;
@@ -63,7 +66,7 @@ export async function readWholeBatches(
     if (!f) {
       if (total === 0 && bufStart + p < end) {
         // The header straddles the chunk end: re-read from the batch.
-        buf = await seg.read(bufStart + p, Math.min(end - (bufStart + p), chunk));
+        buf = await seg.read(bufStart + p, Math.min(end - (bufStart + p), chunk), into);
         bufStart += p;
         p = 0;
         continue;
@@ -76,7 +79,7 @@ export async function readWholeBatches(
       if (total > 0) break;
       if (bufStart + p + f.size > end) break;
       // First batch larger than the chunk: read exactly it.
-      buf = await seg.read(bufStart + p, f.size);
+      buf = await seg.read(bufStart + p, f.size, into);
       bufStart += p;
       p = 0;
       if (buf.length < f.size) break;

@@ -35,8 +35,12 @@ export interface Segment {
   activate(): Promise<void>;
   /** Appends `chunks` (`bytes` in total) at position `size`; the caller then advances `size`. */
   write(chunks: readonly Uint8Array[], bytes: number): Promise<void>;
-  /** Up to `length` bytes at `position` (fewer at the end). A view: callers must not modify it. */
-  read(position: number, length: number): Promise<Uint8Array>;
+  /**
+   * Up to `length` bytes at `position` (fewer at the end). A view: callers must not modify it.
+   * With `into` (a caller-owned buffer), bytes that must be copied or read go there and the result
+   * is a view of it; cached bytes may still come back as views of the cache.
+   */
+  read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
   /** Makes every written byte durable. */
   sync(): Promise<void>;
   /** Cuts the data at `position` (indexes are truncated by the caller). */

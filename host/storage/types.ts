@@ -65,6 +65,13 @@ export interface ReadOptions {
   /** Exclusive upper bound on offsets served (the high watermark or last stable offset). */
   maxOffset?: bigint;
   minOneBatch?: boolean;
+  /**
+   * A buffer the caller owns and leaves alone until done with the result (as with fs.read): bytes
+   * read from disk land in it and `records` are views of it, saving an allocation per read. Used
+   * when at least 16 KiB; a read then covers at most its length (a larger first batch is still
+   * returned whole, in a new buffer). Recent data may still come back as views of the tail cache.
+   */
+  buffer?: Uint8Array;
 }
 
 export interface ReadResult {

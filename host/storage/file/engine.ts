@@ -42,7 +42,7 @@ import {
   type TopicPartition,
 } from '../types.js';
 import { IndexCache } from './index-cache.js';
-import { scanSegment } from './recovery.js';
+import { releaseScanBuffers, scanSegment } from './recovery.js';
 import { FileSegment, pad20, type FileSegmentContext } from './segment.js';
 
 export interface FileStorageOptions {
@@ -225,7 +225,11 @@ export class FileStorage implements Storage {
         });
       }
     }
-    for (const p of plans) await p();
+    try {
+      for (const p of plans) await p();
+    } finally {
+      releaseScanBuffers();
+    }
     report.partitions = this.#logs.size;
     for (const logDir of this.#o.logDirs) {
       await this.#writeCheckpoints(logDir);

@@ -46,11 +46,48 @@ export async function scanSegment(
   seg.maxTimestamp = -1n;
   seg.offsetOfMaxTimestamp = -1n;
   seg.bytesSinceIndexEntry = 0;
+  const chunk = Math.min(tuning.chunkBytes ?? CHUNK, Math.max(fileSize, 4096));
+  const bufs = takeBuffers(HEADROOM + chunk);
+  try {
+    return await scan(seg, core, indexIntervalBytes, fileSize, expectedMinOffset, onBatch, onProgress, HEADROOM, chunk, bufs);
+  } finally {
+    spare = bufs;
+  }
+}
+
+/**
+ * One pair of scan buffers kept between scans while recovery runs (segment after segment: fresh
+ * multi-MiB buffers would cost page faults each time); the engine drops it when open() is done.
+ */
+let spare: Buffer[] | null = null;
+
+function takeBuffers(size: number): Buffer[] {
+  const s = spare;
+  spare = null;
+  if (s && s[0]!.length >= size) return s;
+  return [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+}
+
+/** Drops the kept scan buffers (end of start-up recovery). */
+export function releaseScanBuffers(): void {
+  spare = null;
+}
+
+async function scan(
+  seg: FileSegment,
+  core: Core,
+  indexIntervalBytes: number,
+  fileSize: number,
+  expectedMinOffset: bigint,
+  onBatch: ((d: BatchDescriptor) => void) | undefined,
+  onProgress: ((bytes: number) => void) | undefined,
+  HEADROOM: number,
+  chunk: number,
+  bufs: Buffer[],
+): Promise<SegmentScan> {
   let next = expectedMinOffset > seg.baseOffset ? expectedMinOffset : seg.baseOffset;
   let batches = 0;
   let reason = 'OK';
-  const chunk = Math.min(tuning.chunkBytes ?? CHUNK, Math.max(fileSize, 4096));
-  const bufs = [Buffer.allocUnsafe(HEADROOM + chunk), Buffer.allocUnsafe(HEADROOM + chunk)];
   const readAt = async (buf: Buffer, at: number, position: number, length: number): Promise<number> => {
     let got = 0;
     while (got < length) {

@@ -13,8 +13,9 @@
 // the recovery point are rebuilt from the .log, so the in-memory copy is the only one that matters
 // for the active segment.
 //
-// Reads come from a small cache of the active segment's tail when they can (tailing consumers),
-// else from the file with one positioned read.
+// Reads come from a small cache of the active segment's tail when they can (tailing consumers,
+// file/tail-cache.ts), else from the file with one positioned read (into the caller's buffer when
+// one is given).
 //
 // Index memory: a closed segment's indexes are loaded into the WASM core on first use and may be
 // unloaded again by the storage's IndexCache (index-cache.ts: an LRU over closed segments); while
@@ -25,6 +26,7 @@ import type { Core } from '../../core/types.js';
 import { readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
 import { OffsetIndex } from '../offset-index.js';
 import type { IndexCache } from './index-cache.js';
+import { TailCache } from './tail-cache.js';
 import type { Segment } from '../segment.js';
 import { TimeIndex } from '../time-index.js';
 import { TXN_ENTRY_SIZE, TxnIndex, decodeAbortedTxns, encodeAbortedTxn, type AbortedTxn } from '../txn-index.js';
@@ -278,9 +280,18 @@ export class FileSegment implements Segment {
     return this.#ctx.fs.read(this.#logFd, buffer, 0, length, position);
   }
 
-  async read(position: number, length: number): Promise<Uint8Array> {
-    const cached = this.#tail.slice(position, position + length);
+  async read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
+    const cached = this.#tail.slice(position, position + length, into);
     if (cached) return cached;
+    if (into && into.length >= length) {
+      let done = 0;
+      while (done < length) {
+        const n = await this.#ctx.fs.read(this.#logFd, into, done, length - done, position + done);
+        if (n === 0) break;
+        done += n;
+      }
+      return into.subarray(0, done);
+    }
     return readFully(this.#ctx.fs, this.#logFd, position, length);
   }
 
@@ -468,66 +479,5 @@ export class FileSegment implements Segment {
     } else {
       await finish();
     }
-  }
-}
-
-const TAIL_BLOCK = 256 * 1024;
-
-/**
- * The newest bytes of the active segment in fixed blocks. Appends copy into the current block (a
- * block is never written twice at the same place, so views handed out stay valid); the oldest
- * blocks are dropped beyond the cap. A read inside one block is a view; across blocks, a copy.
- */
-class TailCache {
-  #blocks: Array<{ start: number; buf: Buffer; len: number }> = [];
-  /** File position right after the cached bytes (-1: nothing cached). */
-  end = -1;
-
-  clear(position: number): void {
-    this.#blocks = [];
-    this.end = position;
-  }
-
-  append(c: Uint8Array): void {
-    let off = 0;
-    while (off < c.length) {
-      let b = this.#blocks[this.#blocks.length - 1];
-      if (!b || b.len === b.buf.length) {
-        b = { start: this.end, buf: Buffer.allocUnsafe(Math.max(TAIL_BLOCK, 0)), len: 0 };
-        this.#blocks.push(b);
-      }
-      const n = Math.min(c.length - off, b.buf.length - b.len);
-      b.buf.set(off === 0 && n === c.length ? c : c.subarray(off, off + n), b.len);
-      b.len += n;
-      off += n;
-      this.end += n;
-    }
-  }
-
-  evict(cap: number): void {
-    let total = this.#blocks.length * TAIL_BLOCK;
-    while (this.#blocks.length > 1 && total - TAIL_BLOCK >= cap) {
-      this.#blocks.shift();
-      total -= TAIL_BLOCK;
-    }
-  }
-
-  slice(from: number, to: number): Uint8Array | null {
-    const bl = this.#blocks;
-    if (bl.length === 0 || from < bl[0]!.start || to > this.end || from >= to) return null;
-    let i = bl.length - 1;
-    while (bl[i]!.start > from) i--;
-    const first = bl[i]!;
-    if (to <= first.start + first.len) return first.buf.subarray(from - first.start, to - first.start);
-    const out = Buffer.allocUnsafe(to - from);
-    let at = 0;
-    for (let pos = from; pos < to; i++) {
-      const b = bl[i]!;
-      const n = Math.min(to, b.start + b.len) - pos;
-      out.set(b.buf.subarray(pos - b.start, pos - b.start + n), at);
-      at += n;
-      pos += n;
-    }
-    return out;
   }
 }

@@ -53,7 +53,7 @@ export class MemorySegment implements Segment {
     }
   }
 
-  async read(position: number, length: number): Promise<Uint8Array> {
+  async read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     const to = Math.min(this.size, position + length);
     if (position >= to) return new Uint8Array(0);
     const pages = this.#pages;
@@ -61,7 +61,7 @@ export class MemorySegment implements Segment {
     while (i > 0 && pages[i]!.start > position) i--;
     const first = pages[i]!;
     if (to <= first.start + first.len) return first.buf.subarray(position - first.start, to - first.start);
-    const out = Buffer.allocUnsafe(to - position);
+    const out = into && into.length >= to - position ? into.subarray(0, to - position) : Buffer.allocUnsafe(to - position);
     let at = 0;
     for (let pos = position; pos < to; i++) {
       const pg = pages[i]!;
