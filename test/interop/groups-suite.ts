@@ -147,7 +147,7 @@ export function groupsSuite(spec: GroupClient, opts: { brokerConfig?: Record<str
       c = await TestClient.connect(broker.port);
       const t = await c.send(ApiKey.CreateTopics, 7, { topics: [{ name: TOPIC, numPartitions: PARTITIONS, replicationFactor: 1 }], timeoutMs: 1000 });
       expect(t.topics[0]!.errorCode).toBe(0);
-    });
+    }, 600_000); // a Go helper may be built first
     afterAll(async () => {
       for (const m of members) if (!m.exited) m.child.kill('SIGKILL');
       c?.close();
