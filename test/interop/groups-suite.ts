@@ -11,7 +11,7 @@ import { loadCore } from '../../host/core/wasm.js';
 import { startTestBroker, TestClient, type TestBroker } from '../helpers/broker.js';
 
 const core = loadCore();
-const TOPIC = 'groups-interop';
+export const TOPIC = 'groups-interop';
 const PARTITIONS = 6;
 const PER_PARTITION = 20;
 
@@ -33,7 +33,7 @@ interface Rec {
   v: string;
 }
 
-class Member {
+export class Member {
   readonly child: ChildProcess;
   assigned: number[] = [];
   readonly recs: Rec[] = [];
@@ -79,7 +79,7 @@ class Member {
   }
 }
 
-async function waitFor(cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+export async function waitFor(cond: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
