@@ -23,10 +23,26 @@ export class OffsetIndex {
   /** The shared stand-in of unloaded segments: always empty, never appended to or freed. */
   readonly #frozen: boolean;
   static readonly #unloaded = new WeakMap<Core, OffsetIndex>();
+  /** The last entry, mirrored here so appends (one per indexed batch) need no call into the core. */
+  #lastRel = -1;
+  #lastPos = -1;
 
   constructor(core: Core, maxBytes: number, initial?: Uint8Array, frozen = false) {
     this.#ix = core.openOffsetIndex({ maxBytes, bytes: initial });
     this.#frozen = frozen;
+    this.#syncLast();
+  }
+
+  #syncLast(): void {
+    const n = this.#ix.entries;
+    if (n === 0) {
+      this.#lastRel = -1;
+      this.#lastPos = -1;
+    } else {
+      const e = this.#ix.entry(n - 1);
+      this.#lastRel = e.relativeOffset;
+      this.#lastPos = e.position;
+    }
   }
 
   /**
@@ -69,20 +85,17 @@ export class OffsetIndex {
   }
 
   lastRelativeOffset(): number {
-    const n = this.#ix.entries;
-    return n === 0 ? -1 : this.#ix.entry(n - 1).relativeOffset;
+    return this.#lastRel;
   }
 
   /** Appends unless full or out of order (Kafka never indexes a batch twice). */
   append(relativeOffset: number, position: number): void {
     if (this.#frozen) throw new Error('append to the index of an unloaded segment');
-    const n = this.#ix.entries;
     if (this.#ix.isFull) return;
-    if (n > 0) {
-      const last = this.#ix.entry(n - 1);
-      if (relativeOffset <= last.relativeOffset || position <= last.position) return;
-    }
+    if (this.#lastRel >= 0 && (relativeOffset <= this.#lastRel || position <= this.#lastPos)) return;
     this.#ix.append(relativeOffset, position);
+    this.#lastRel = relativeOffset;
+    this.#lastPos = position;
   }
 
   /** Position to start scanning from for `relativeOffset` (0 when no entry is <= it). */
@@ -96,15 +109,18 @@ export class OffsetIndex {
     let n = this.#ix.entries;
     while (n > 0 && this.#ix.entry(n - 1).position >= position) n--;
     this.#ix.truncateToEntries(n);
+    this.#syncLast();
   }
 
   /** Drops entries whose relative offset is >= `relativeOffset`. */
   truncateToOffset(relativeOffset: number): void {
     this.#ix.truncateTo(relativeOffset);
+    this.#syncLast();
   }
 
   clear(): void {
     this.#ix.truncateToEntries(0);
+    this.#syncLast();
   }
 
   /**
@@ -121,6 +137,7 @@ export class OffsetIndex {
       n--;
     }
     this.#ix.truncateToEntries(n);
+    this.#syncLast();
     return n === total;
   }
 

@@ -23,10 +23,20 @@ export class TimeIndex {
   /** The shared stand-in of unloaded segments: always empty, never appended to or freed. */
   readonly #frozen: boolean;
   static readonly #unloaded = new WeakMap<Core, TimeIndex>();
+  /** The last entry, mirrored here so appends need no call into the core (-1 when empty). */
+  #lastTs = -1n;
+  #lastRel = -1;
 
   constructor(core: Core, maxBytes: number, initial?: Uint8Array, frozen = false) {
     this.#ix = core.openTimeIndex({ maxBytes, bytes: initial });
     this.#frozen = frozen;
+    this.#syncLast();
+  }
+
+  #syncLast(): void {
+    const e = this.#ix.lastEntry();
+    this.#lastTs = e ? e.timestamp : -1n;
+    this.#lastRel = e ? e.relativeOffset : -1;
   }
 
   /**
@@ -64,20 +74,22 @@ export class TimeIndex {
   }
 
   lastTimestamp(): bigint {
-    return this.#ix.lastEntry()?.timestamp ?? -1n;
+    return this.#lastTs;
   }
 
   lastRelativeOffset(): number {
-    return this.#ix.lastEntry()?.relativeOffset ?? -1;
+    return this.#lastRel;
   }
 
   /** Appends when `timestamp` is larger than the last entry's (Kafka's maybeAppend). */
   maybeAppend(timestamp: bigint, relativeOffset: number): void {
     if (this.#frozen) throw new Error('append to the index of an unloaded segment');
     if (this.#ix.isFull) return;
-    const last = this.#ix.lastEntry();
-    if (last && (timestamp <= last.timestamp || relativeOffset < last.relativeOffset)) return;
-    this.#ix.maybeAppend(timestamp, relativeOffset);
+    if (this.#lastRel >= 0 && (timestamp <= this.#lastTs || relativeOffset < this.#lastRel)) return;
+    if (this.#ix.maybeAppend(timestamp, relativeOffset)) {
+      this.#lastTs = timestamp;
+      this.#lastRel = relativeOffset;
+    }
   }
 
   /** Relative offset of the largest entry with timestamp <= target, or -1. */
@@ -88,10 +100,12 @@ export class TimeIndex {
 
   truncateToOffset(relativeOffset: number): void {
     this.#ix.truncateTo(relativeOffset);
+    this.#syncLast();
   }
 
   clear(): void {
     this.#ix.truncateToEntries(0);
+    this.#syncLast();
   }
 
   /** Keeps the ordered prefix with offsets <= maxRelativeOffset; true when all entries were sound. */
@@ -100,6 +114,7 @@ export class TimeIndex {
     let n = this.#ix.validEntries();
     while (n > 0 && this.#ix.entry(n - 1).relativeOffset > maxRelativeOffset) n--;
     this.#ix.truncateToEntries(n);
+    this.#syncLast();
     return n === total;
   }
 
