@@ -21,6 +21,7 @@ import type { BrokerServices } from './services.js';
 import { TopicManager } from './topics.js';
 import { GroupService } from '../coordinator/group/runtime.js';
 import { TransactionService } from '../coordinator/txn/runtime.js';
+import { GroupTxnOffsets } from '../coordinator/txn/group-offsets.js';
 
 export interface BrokerOptions {
   /** Kafka configuration keys (`log.dirs`, `num.partitions`, …), as in server.properties. */
@@ -101,9 +102,14 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
 
   const codecs = opts.codecs ?? nodeCodecs();
   const groups = new GroupService({ config, topics, core, codecs, log, now: () => Date.now() });
+  // Offsets committed in transactions: held until their marker, also while __consumer_offsets is replayed.
+  const txnOffsets = new GroupTxnOffsets(groups, { core, topics, now: () => Date.now() });
+  groups.transactionalBatches = (p, batch, bytes) => txnOffsets.replayBatch(p, batch, bytes);
   await groups.load();
+  txnOffsets.loaded();
   metrics.consumerLagSource = () => groups.lag();
   const transactions = new TransactionService({ config, topics, core, log, now: () => Date.now(), allocateProducerId: () => metadata.allocateProducerId() });
+  transactions.setGroupParticipant(txnOffsets);
   await transactions.load();
 
   const handlers = handlerMap(opts.handlers ?? HANDLERS);

@@ -4,7 +4,7 @@
 // offsets every offsets.retention.check.interval.ms, and rebuilds the coordinator at start by
 // replaying every partition of __consumer_offsets.
 import type { BrokerConfig } from '../../config/config.js';
-import { Attr, type Core } from '../../core/types.js';
+import { Attr, type BatchDescriptor, type Core } from '../../core/types.js';
 import type { Codecs } from '../../broker/convert.js';
 import type { TopicManager } from '../../broker/topics.js';
 import type { Logger } from '../../observability/log.js';
@@ -38,6 +38,11 @@ export function coordinatorConfig(config: BrokerConfig): CoordinatorConfig {
 
 export class GroupService {
   readonly coordinator: GroupCoordinator;
+  /**
+   * Transactional batches of __consumer_offsets (TxnOffsetCommit records and their markers), handed
+   * over in log order during replay: their offsets count only once committed (coordinator/txn).
+   */
+  transactionalBatches: ((partition: number, batch: BatchDescriptor, bytes: Uint8Array) => void) | null = null;
   readonly #d: GroupServiceDeps;
   readonly #numPartitions: number;
   #topicReady: Promise<void> | null = null;
@@ -84,7 +89,7 @@ export class GroupService {
         while (offset < log.logEndOffset) {
           const res = await log.read(offset, { maxBytes: 1 << 20 });
           if (res.records.length === 0 || res.nextOffset <= offset) break;
-          for (const chunk of res.records) records += await this.#replayChunk(chunk, offset, now);
+          for (const chunk of res.records) records += await this.#replayChunk(chunk, offset, now, p.index);
           offset = res.nextOffset;
         }
       }
@@ -104,13 +109,17 @@ export class GroupService {
     return stats;
   }
 
-  async #replayChunk(chunk: Uint8Array, from: bigint, now: number): Promise<number> {
+  async #replayChunk(chunk: Uint8Array, from: bigint, now: number, partition: number): Promise<number> {
     const { core, codecs } = this.#d;
     const scan = core.validateBatches(chunk);
     let n = 0;
     for (const b of scan.batches) {
-      if ((b.attributes & Attr.CONTROL) !== 0) continue;
       const batch = chunk.subarray(b.position, b.position + b.size);
+      if ((b.attributes & Attr.TRANSACTIONAL) !== 0 && this.transactionalBatches) {
+        if (b.baseOffset >= from) this.transactionalBatches(partition, b, batch);
+        continue;
+      }
+      if ((b.attributes & Attr.CONTROL) !== 0) continue;
       const codec = b.attributes & Attr.COMPRESSION_MASK;
       // Kafka may compress this topic (offsets.topic.compression.codec); the records section
       // starts after the 61-byte batch header.

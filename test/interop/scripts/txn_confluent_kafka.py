@@ -9,8 +9,9 @@
 #                 transactional id: the first one's commit must fail as fenced
 #   eos           consume-transform-produce with send_offsets_to_transaction: read `input` in group
 #                 `group` (read_committed), write each value upper-cased to `output` in the same
-#                 transaction as the consumed offsets; optionally die (os._exit) after `crashAfter`
-#                 committed transactions, or in the middle of one (`crashMidTxn`)
+#                 transaction as the consumed offsets, until idle; optionally die (os._exit) after
+#                 `crashAfter` committed transactions, or with a transaction open whose records and
+#                 offsets are written (`crashBeforeCommit` = after that many commits)
 import json
 import os
 import sys
@@ -114,38 +115,35 @@ def eos(req):
         'enable.auto.commit': False,
         'auto.offset.reset': 'earliest',
         'fetch.wait.max.ms': 50,
-        'session.timeout.ms': 6000,
-        'heartbeat.interval.ms': 500,
+        'session.timeout.ms': req.get('sessionTimeoutMs', 6000),
+        'heartbeat.interval.ms': 300,
     })
     p = producer(req, req['transactionalId'])
-    p.init_transactions(15)
+    p.init_transactions(30)
     c.subscribe([req['input']])
     committed = 0
     processed = 0
-    idle_until = None
+    last_msg = None
     batch_size = req.get('batchSize', 7)
-    deadline = time.time() + req.get('timeoutMs', 20000) / 1000.0
+    deadline = time.time() + req.get('timeoutMs', 30000) / 1000.0
     while time.time() < deadline:
-        msgs = c.consume(batch_size, 0.2)
-        msgs = [m for m in msgs if not m.error()]
+        msgs = [m for m in c.consume(batch_size, 0.2) if not m.error()]
         if not msgs:
-            if processed >= req['expected']:
-                if idle_until is None:
-                    idle_until = time.time() + 0.5
-                elif time.time() > idle_until:
-                    break
+            if last_msg is not None and time.time() - last_msg > req.get('idleMs', 1500) / 1000.0:
+                break
             continue
-        idle_until = None
+        last_msg = time.time()
         p.begin_transaction()
         for m in msgs:
             p.produce(req['output'], key=m.key(), value=dec(m.value()).upper().encode('utf-8'), partition=m.partition())
-        if req.get('crashMidTxn') is not None and committed == req['crashMidTxn']:
-            p.flush(15)
-            os._exit(3)
         offsets = {}
         for m in msgs:
             offsets[(m.topic(), m.partition())] = m.offset() + 1
         p.send_offsets_to_transaction([TopicPartition(t, part, o) for (t, part), o in offsets.items()], c.consumer_group_metadata(), 15)
+        if req.get('crashBeforeCommit') is not None and committed == req['crashBeforeCommit']:
+            # Records and offsets are written, the transaction is open: die without ending it.
+            p.flush(15)
+            os._exit(3)
         p.commit_transaction(15)
         committed += 1
         processed += len(msgs)
