@@ -92,6 +92,11 @@ export class GroupTxnOffsets implements TxnOffsetParticipant {
       }
     }
     if (records.length === 0) return respond(null);
+    if (!group) {
+      // As Kafka, a transactional commit to an unknown group creates it (empty, in memory only): its
+      // pending offsets must answer requireStable fetches.
+      this.groups.coordinator.replay({ kind: 'group', groupId: req.groupId, value: { protocolType: '', generation: 0, protocol: null, leader: null, currentStateTimestamp: now, members: [] } }, Number(now));
+    }
     const partition = this.partitionFor(req.groupId);
     try {
       await this.groups.ensureOffsetsTopic();
