@@ -31,6 +31,7 @@ import { nodeFs, readWholeFile, writeFileAtomic, type StorageFs } from '../fs.js
 import { defaultCompactor } from '../cleaner.js';
 import { Log, controlTypeOf, replayProducerState } from '../log.js';
 import { ProducerStateManager } from '../producer-state.js';
+import { TxnIndex, type AbortedTxn } from '../txn-index.js';
 import type { SegmentStore } from '../segment.js';
 import {
   silentLogger,
@@ -357,10 +358,20 @@ export class FileStorage implements Storage {
         rebuiltIndexes: 0,
       };
       let expected = segments.length > 0 ? segments[segments.length - 1]!.nextOffset : 0n;
+      // ABORT markers met while rescanning: the .txnindex of a rescanned segment is rebuilt from them
+      // (as Kafka's segment recovery does), since its entries are written after the marker itself.
+      const aborted: AbortedTxn[] = [];
+      const replay = (d: Parameters<typeof controlTypeOf>[0]) => {
+        const done = state.apply(d, controlTypeOf(d));
+        if (done?.isAborted) {
+          const lso = state.firstUndecidedOffset();
+          aborted.push({ producerId: done.producerId, firstOffset: done.firstOffset, lastOffset: done.lastOffset, lastStableOffset: lso >= 0n ? lso : done.lastOffset + 1n });
+        }
+      };
       for (let i = recoverFrom; i < bases.length; i++) {
         const seg = await FileSegment.open(ctx, bases[i]!);
         const fileSize = seg.size;
-        const scan = await scanSegment(seg, core, config.indexIntervalBytes, fileSize, expected, (d) => state.apply(d, controlTypeOf(d)), progress);
+        const scan = await scanSegment(seg, core, config.indexIntervalBytes, fileSize, expected, replay, progress);
         report.segmentsScanned++;
         report.bytesScanned += scan.validBytes;
         report.rebuiltIndexes++;
@@ -391,7 +402,8 @@ export class FileStorage implements Storage {
       // simply means these segments are validated again on the next start.
       for (let i = recoverFrom; i < segments.length; i++) {
         const seg = segments[i]!;
-        await seg.loadTxnIndex();
+        seg.txnIndex = new TxnIndex(aborted.filter((t) => t.lastOffset >= seg.baseOffset && t.lastOffset < seg.nextOffset));
+        await seg.rewriteTxnIndex();
         if (i < segments.length - 1) await seg.persistIndexes();
       }
     }
