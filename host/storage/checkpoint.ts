@@ -12,7 +12,7 @@
 //
 // Written atomically (tmp file, fsync, rename, fsync dir); a file that does not parse is an error the
 // caller treats as "no checkpoint" (full recovery), never as offsets to trust.
-import { readWholeFile, writeFileAtomic, type StorageFs } from './fs.js';
+import { readWholeFile, writeFileAtomic, writeFilesAtomic, type StorageFs } from './fs.js';
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
@@ -51,4 +51,13 @@ export async function readCheckpoint(f: StorageFs, dir: string, name: string): P
 
 export async function writeCheckpoint(f: StorageFs, dir: string, name: string, entries: OffsetMap): Promise<void> {
   await writeFileAtomic(f, dir, name, Buffer.from(encodeCheckpoint(entries), 'utf8'));
+}
+
+/** Several checkpoint files of one directory, each atomic, with one directory fsync. */
+export async function writeCheckpoints(f: StorageFs, dir: string, files: ReadonlyArray<[name: string, entries: OffsetMap]>): Promise<void> {
+  await writeFilesAtomic(
+    f,
+    dir,
+    files.map(([name, entries]) => ({ name, data: Buffer.from(encodeCheckpoint(entries), 'utf8') })),
+  );
 }

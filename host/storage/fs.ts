@@ -116,15 +116,24 @@ export async function writeFully(f: StorageFs, fd: number, buffers: readonly Uin
 
 /** Writes a small file atomically: tmp file, fsync, rename, fsync the directory. */
 export async function writeFileAtomic(f: StorageFs, dir: string, name: string, data: Uint8Array): Promise<void> {
-  const tmp = `${dir}/${name}.tmp`;
-  const fd = await f.open(tmp, 'w');
-  try {
-    await writeFully(f, fd, [data], 0);
-    await f.fsync(fd);
-  } finally {
-    await f.close(fd);
+  await writeFilesAtomic(f, dir, [{ name, data }]);
+}
+
+/**
+ * Writes small files, each atomically (tmp file, fsync, rename), with one directory fsync for all
+ * the renames: each file is either old or new after a crash, never torn.
+ */
+export async function writeFilesAtomic(f: StorageFs, dir: string, files: ReadonlyArray<{ name: string; data: Uint8Array }>): Promise<void> {
+  for (const { name, data } of files) {
+    const fd = await f.open(`${dir}/${name}.tmp`, 'w');
+    try {
+      await writeFully(f, fd, [data], 0);
+      await f.fsync(fd);
+    } finally {
+      await f.close(fd);
+    }
   }
-  await f.rename(tmp, `${dir}/${name}`);
+  for (const { name } of files) await f.rename(`${dir}/${name}.tmp`, `${dir}/${name}`);
   await f.syncDir(dir);
 }
 

@@ -188,6 +188,8 @@ export interface RecoveredPartition {
   reason?: string;
   deletedSegments: number;
   rebuiltIndexes: number;
+  /** Wall time spent reading, validating and re-indexing this partition's segments. */
+  durationMs?: number;
 }
 
 export interface OpenReport {

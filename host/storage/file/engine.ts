@@ -22,7 +22,7 @@ import {
   RECOVERY_POINT_CHECKPOINT,
   readCheckpoint,
   tpKey,
-  writeCheckpoint,
+  writeCheckpoints,
   type OffsetMap,
 } from '../checkpoint.js';
 import { resolveLogConfig, type LogConfig } from '../config.js';
@@ -233,9 +233,9 @@ export class FileStorage implements Storage {
     }
     report.partitions = this.#logs.size;
     for (const logDir of this.#o.logDirs) {
-      await this.#writeCheckpoints(logDir);
+      // The marker goes first; the checkpoints' directory fsync makes both durable.
       await this.#fs.unlink(`${logDir}/${CLEAN_SHUTDOWN_MARKER}`);
-      await this.#fs.syncDir(logDir);
+      await this.#writeCheckpoints(logDir);
     }
     this.#startTimers();
     report.durationMs = this.#clock() - t0;
@@ -347,6 +347,7 @@ export class FileStorage implements Storage {
     if (replayFrom < recoveryStart) await replayProducerState(core, segments, replayFrom, recoveryStart, state);
 
     if (recoverFrom < bases.length) {
+      const scanStart = performance.now();
       report = {
         topic,
         partition,
@@ -406,6 +407,7 @@ export class FileStorage implements Storage {
         await seg.rewriteTxnIndex();
         if (i < segments.length - 1) await seg.persistIndexes();
       }
+      report.durationMs = performance.now() - scanStart;
     }
     const active = segments[segments.length - 1]!;
     const logEndOffset = active.nextOffset;
@@ -555,9 +557,11 @@ export class FileStorage implements Storage {
       lsos.set(k, e.log.logStartOffset);
       if (e.log.cleanerOffset >= 0n) cleaned.set(k, e.log.cleanerOffset);
     }
-    await writeCheckpoint(this.#fs, logDir, RECOVERY_POINT_CHECKPOINT, rps);
-    await writeCheckpoint(this.#fs, logDir, LOG_START_OFFSET_CHECKPOINT, lsos);
-    await writeCheckpoint(this.#fs, logDir, CLEANER_OFFSET_CHECKPOINT, cleaned);
+    await writeCheckpoints(this.#fs, logDir, [
+      [RECOVERY_POINT_CHECKPOINT, rps],
+      [LOG_START_OFFSET_CHECKPOINT, lsos],
+      [CLEANER_OFFSET_CHECKPOINT, cleaned],
+    ]);
   }
 
   async checkpoint(): Promise<void> {
