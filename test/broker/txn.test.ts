@@ -175,6 +175,27 @@ describe('transactions over the wire', () => {
     expect(values(await readAll(c, core, 'tx', 0, READ_COMMITTED))).toEqual(['one', 'two']);
   });
 
+  it('transaction version 2: a repeated or late marker of an ended transaction is rejected, not ending the next one', async () => {
+    const { b, c, core } = await setup();
+    const p = await initTxn(c, 'tv2-late', 60000, 5);
+    const e0 = p.producerEpoch;
+    await addPartitions(c, p, [['tx', 0]]);
+    await produceTxn(c, core, p, 'tx', 0, ['one']);
+    expect((await endTxn(c, p, true, 5)).errorCode).toBe(0); // COMMIT marker with epoch e0+1
+    await addPartitions(c, p, [['tx', 0]]);
+    await produceTxn(c, core, p, 'tx', 0, ['two']); // the next transaction, epoch e0+1
+    const svc = b.services.transactions!;
+    const late = await svc.writeMarker({ producerId: p.producerId, producerEpoch: e0 + 1, commit: true, coordinatorEpoch: 0, transactionVersion: 2 }, 'tx', 0);
+    expect(late.errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+    let f = await fetchPartition(c, core, 'tx', 0, READ_COMMITTED);
+    expect(values(f.records)).toEqual(['one']);
+    expect(f.lastStableOffset).toBe(2n); // 'two' is still open
+    expect((await endTxn(c, p, false, 5)).errorCode).toBe(0);
+    f = await fetchPartition(c, core, 'tx', 0, READ_COMMITTED);
+    expect(values(f.records)).toEqual(['one']);
+    expect(f.aborted).toEqual([{ producerId: p.producerId, firstOffset: 2n }]);
+  });
+
   it('WriteTxnMarkers: writes markers; a marker older than the producer\'s epoch is rejected', async () => {
     const { c, core } = await setup();
     const p = await initTxn(c, 'm');
