@@ -108,7 +108,7 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<RunningBrok
   await groups.load();
   txnOffsets.loaded();
   metrics.consumerLagSource = () => groups.lag();
-  const transactions = new TransactionService({ config, topics, core, log, now: () => Date.now(), allocateProducerId: () => metadata.allocateProducerId() });
+  const transactions = new TransactionService({ config, topics, core, log, now: () => Date.now(), allocateProducerId: () => metadata.allocateProducerId(), registry: metrics.registry });
   transactions.setGroupParticipant(txnOffsets);
   await transactions.load();
 

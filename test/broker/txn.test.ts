@@ -71,6 +71,10 @@ describe('transactions over the wire', () => {
 
     const l = await c.send(ApiKey.ListTransactions, 1, { stateFilters: [], producerIdFilters: [], durationFilter: -1n });
     expect(l.transactionStates).toEqual([{ transactionalId: 'app-1', producerId: p.producerId, transactionState: 'CompleteCommit', unknownTaggedFields: [] }]);
+    const metrics = await b.services.metrics.text();
+    expect(metrics).toContain('kwasm_transactions_completed_total{result="commit"} 2');
+    expect(metrics).toContain('kwasm_transactions_completed_total{result="abort"} 1');
+    expect(metrics).toContain('kwasm_transactional_ids{state="CompleteCommit"} 1');
   });
 
   it('the LSO stops at the first open transaction while others commit around it', async () => {

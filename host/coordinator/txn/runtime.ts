@@ -17,6 +17,8 @@ import type { TopicManager } from '../../broker/topics.js';
 import { kafkaErrorCode } from '../../broker/errors.js';
 import { ErrorCode } from '../../protocol/generated/errors.js';
 import type { Logger } from '../../observability/log.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { STATE_NAMES } from './state.js';
 import { javaStringHashCode, kafkaAbs } from '../group/hash.js';
 import { TransactionCoordinator, type MarkerJob, type TxnResult } from './coordinator.js';
 import type { TxnOffsetParticipant } from './participant.js';
@@ -33,6 +35,8 @@ export interface TxnServiceDeps {
   log: Logger;
   now: () => number;
   allocateProducerId: () => bigint;
+  /** Prometheus registry for the coordinator's metrics (the broker's). */
+  registry?: Registry;
 }
 
 export interface MarkerResult {
@@ -52,6 +56,7 @@ export class TransactionService {
   readonly #inflight = new Set<Promise<unknown>>();
   /** Transactions whose markers are being written → resolves when CompleteX is recorded. */
   readonly #completing = new Map<string, Promise<void>>();
+  readonly #ended: Counter<'result'> | null = null;
 
   constructor(deps: TxnServiceDeps) {
     this.#d = deps;
@@ -64,6 +69,24 @@ export class TransactionService {
       },
       allocateProducerId: deps.allocateProducerId,
     });
+    if (deps.registry) {
+      const coordinator = this.coordinator;
+      this.#ended = new Counter({ name: 'kwasm_transactions_completed_total', help: 'Transactions completed (markers written), by result', labelNames: ['result'], registers: [deps.registry] });
+      new Gauge<'state'>({
+        name: 'kwasm_transactional_ids',
+        help: 'Transactional ids known to the transaction coordinator, by state',
+        labelNames: ['state'],
+        registers: [deps.registry],
+        collect() {
+          const counts = new Map<string, number>(STATE_NAMES.map((n) => [n, 0]));
+          for (const id of coordinator.transactionalIds()) {
+            const name = STATE_NAMES[coordinator.get(id)!.state]!;
+            counts.set(name, counts.get(name)! + 1);
+          }
+          for (const [state, n] of counts) this.set({ state }, n);
+        },
+      });
+    }
   }
 
   /** The group coordinator's side of TxnOffsetCommit (see participant.ts). */
@@ -288,6 +311,7 @@ export class TransactionService {
     delay = RETRY_MIN_MS;
     for (;;) {
       const code = await this.execute(this.coordinator.completeTransaction(job, this.#d.now()));
+      if (code === ErrorCode.NONE) this.#ended?.inc({ result: job.commit ? 'commit' : 'abort' });
       if (code !== ErrorCode.COORDINATOR_NOT_AVAILABLE && code !== ErrorCode.CONCURRENT_TRANSACTIONS) return;
       if (this.#closed) return;
       await sleep(delay);
