@@ -46,11 +46,30 @@ export function createDispatcher(broker: BrokerServices): FrameHandler {
     const done = (body: unknown) => {
       broker.metrics.requestSeconds.observe({ api: name }, (performance.now() - t0) / 1000);
       if (body === null) return null;
+      countErrors(broker, name, body);
       return encodeResponse(req.apiKey, req.apiVersion, req.correlationId, body as never);
     };
     const result = handler.handle(req.body as never, ctx);
     return result instanceof Promise ? result.then(done) : done(result);
   };
+}
+
+const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([n, c]) => [c, n]));
+
+/** Counts every non-zero errorCode in a response (top level, topics, partitions…). */
+function countErrors(broker: BrokerServices, api: string, body: unknown, depth = 0): void {
+  if (depth > 4 || body === null || typeof body !== 'object' || body instanceof Uint8Array) return;
+  if (Array.isArray(body)) {
+    for (const e of body) countErrors(broker, api, e, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'errorCode' && typeof v === 'number' && v !== 0) {
+      broker.metrics.requestErrors.inc({ api, error: ERROR_NAMES.get(v) ?? String(v) });
+    } else if (typeof v === 'object') {
+      countErrors(broker, api, v, depth + 1);
+    }
+  }
 }
 
 function onDecodeError(broker: BrokerServices, err: ProtocolDecodeError, conn: ConnectionInfo): 'close' | Uint8Array[] {

@@ -97,3 +97,19 @@ describe('metrics listener configuration', () => {
     await expect(startTestBroker({ storage: 'memory', config: { 'kwasm.metrics.listener': 'nonsense' } })).rejects.toThrow(/kwasm\.metrics\.listener/);
   });
 });
+
+describe('error metrics', () => {
+  it('counts error codes returned, per API and error name', async () => {
+    const broker = await startTestBroker({ storage: 'memory', config: { 'kwasm.metrics.listener': '127.0.0.1:0' } });
+    const admin = new Admin(broker.bootstrap);
+    try {
+      await admin.createTopics([{ name: 'errs', numPartitions: 1 }]);
+      await admin.createTopics([{ name: 'errs', numPartitions: 1 }]).catch(() => undefined);
+      const m = (await scrape(broker.metricsPort!)).metrics;
+      expect(m.get('kwasm_request_errors_total{api="CreateTopics",error="TOPIC_ALREADY_EXISTS"}')).toBe(1);
+    } finally {
+      await admin.close();
+      await broker.close();
+    }
+  });
+});
