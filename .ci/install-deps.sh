@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite drives: real Kafka clients, browsers, etcd.
+# Installs the Debian packages the test suite drives: real Kafka clients, Chromium, codec tools, cgo toolchain.
 # Idempotent: skips apt when every package is already installed. gcc, libc6-dev and pkg-config
 # (only recommended by golang-go) are for cgo: confluent-kafka-go and sarama's zstd link C libraries.
 set -euo pipefail
