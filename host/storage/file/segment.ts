@@ -23,7 +23,7 @@
 // segment start: slower, never wrong) and the next `loadIndexes()` reads the files again. What the
 // log needs without indexes (max timestamp, aborted transactions) stays in memory once known.
 import type { Core } from '../../core/types.js';
-import { readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
+import { appendWrite, readFully, readWholeFile, writeFully, type StorageFs } from '../fs.js';
 import { OffsetIndex } from '../offset-index.js';
 import type { IndexCache } from './index-cache.js';
 import { TailCache } from './tail-cache.js';
@@ -262,7 +262,7 @@ export class FileSegment implements Segment {
 
   async write(chunks: readonly Uint8Array[], bytes: number): Promise<void> {
     const position = this.size;
-    await writeFully(this.#ctx.fs, this.#logFd, chunks, position);
+    await appendWrite(this.#ctx.fs, this.#logFd, chunks, bytes, position);
     this.#cacheTail(chunks, bytes, position);
   }
 
