@@ -2,6 +2,8 @@
 //   append   — FileStorage.append of 16 KiB batches (validated by the core, offsets assigned, one
 //              write each, no fsync: Kafka's default flush policy) vs plain fs.write of the same
 //              bytes at the end of a file (one awaited call per batch, no fsync)    (goal >= 0.8x)
+//              Appends this small are written with a synchronous pwrite (host/storage/fs.ts,
+//              appendWrite), so a second pair compares them with plain fs.writeSync too.
 //   read     — sequential log.read of 1 MiB (index lookup, whole batches) vs plain fs.read of 1 MiB
 //              from the same bytes in a plain file. Two pairs: both into one reused buffer (kwasm's
 //              ReadOptions.buffer; fs.read's buffer argument), and both into a new buffer per read
@@ -89,25 +91,32 @@ async function main(): Promise<void> {
   await storage.open();
   const plainPath = join(work, 'plain.log');
   const plainPath2 = join(work, 'plain2.log');
+  const plainPath3 = join(work, 'plain3.log');
 
   // ---- append vs fs.write ----------------------------------------------------------------
   const BLOCK = 32;
   const blocks = Math.ceil(count / BLOCK);
   const seqRatios: number[] = [];
+  const syncRatios: number[] = [];
   const pipeRatios: number[] = [];
+  let plainSyncMs = 0;
+  let kwSyncSideMs = 0;
   let plainSeqMs = 0;
   let kwSeqMs = 0;
   let kwPipeMs = 0;
   let log!: PartitionLog;
   for (let r = 0; r < rounds; r++) {
-    for (const p of [0, 1]) if (storage.getPartition('bench', p)) await storage.deletePartition('bench', p);
+    for (const p of [0, 1, 2]) if (storage.getPartition('bench', p)) await storage.deletePartition('bench', p);
     log = await storage.createPartition('bench', 0);
     const log2 = await storage.createPartition('bench', 1);
+    const log3 = await storage.createPartition('bench', 2);
     const plain = copies();
     const mine = copies();
     const piped = copies();
+    const mine3 = copies();
     const fd = fs.openSync(plainPath, 'w+');
     const fd2 = fs.openSync(plainPath2, 'w+');
+    const fd3 = fs.openSync(plainPath3, 'w+');
     let pos = 0;
     const [pMs, kMs] = await interleave(
       blocks,
@@ -135,14 +144,32 @@ async function main(): Promise<void> {
         await Promise.all(inflight);
       },
     );
+    // Sequential appends against sequential plain fs.writeSync (no thread pool either side).
+    let pos3 = 0;
+    const [p3Ms, k3Ms] = await interleave(
+      blocks,
+      async (k) => {
+        for (let i = k * BLOCK; i < Math.min(count, (k + 1) * BLOCK); i++) {
+          pos3 += fs.writeSync(fd3, plain[i]!, 0, plain[i]!.length, pos3);
+          await undefined; // one microtask turn per write, as an awaited caller has
+        }
+      },
+      async (k) => {
+        for (let i = k * BLOCK; i < Math.min(count, (k + 1) * BLOCK); i++) await log3.append(mine3[i]!);
+      },
+    );
     // Dirty pages are written back between rounds, untimed, so no round inherits another's.
-    for (const f of [fd, fd2]) {
+    for (const f of [fd, fd2, fd3]) {
       fs.fsyncSync(f);
       fs.closeSync(f);
     }
     await log.flush();
     await log2.flush();
+    await log3.flush();
     seqRatios.push(pMs / kMs);
+    syncRatios.push(p3Ms / k3Ms);
+    plainSyncMs += p3Ms;
+    kwSyncSideMs += k3Ms;
     pipeRatios.push(p2Ms / k2Ms);
     plainSeqMs += pMs + p2Ms;
     kwSeqMs += kMs;
@@ -150,6 +177,9 @@ async function main(): Promise<void> {
   }
   console.log(
     `append   kwasm ${rate(bytes * rounds, kwSeqMs)}  plain fs.write ${rate(2 * bytes * rounds, plainSeqMs)}  ratio ${median(seqRatios).toFixed(2)}x median ${list(seqRatios)} (goal >= 0.8x)`,
+  );
+  console.log(
+    `append   kwasm ${rate(bytes * rounds, kwSyncSideMs)}  plain fs.writeSync ${rate(bytes * rounds, plainSyncMs)}  ratio ${median(syncRatios).toFixed(2)}x median ${list(syncRatios)}`,
   );
   console.log(`append   kwasm, 8 in flight ${rate(bytes * rounds, kwPipeMs)}  ratio ${median(pipeRatios).toFixed(2)}x to sequential fs.write ${list(pipeRatios)}`);
 
