@@ -46,7 +46,7 @@ export async function startTestBroker(
 /** A raw protocol client for tests: send typed requests, get typed responses. */
 export class TestClient {
   readonly #sock: net.Socket;
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
   closed: Promise<void>;

@@ -16,10 +16,10 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function setup(config: Partial<LogConfig> = {}): Promise<{ dir: string; fs: FaultFs; storage: FileStorage; log: PartitionLog }> {
+async function setup(config: Partial<LogConfig> = {}, syncWrites = false): Promise<{ dir: string; fs: FaultFs; storage: FileStorage; log: PartitionLog }> {
   const dir = tempDir();
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const fs = new FaultFs();
+  const fs = new FaultFs({ syncWrites });
   const storage = new FileStorage({ logDirs: [dir], core: testCore(), fs, checkpointIntervalMs: 0, defaultConfig: { fileDeleteDelayMs: 0, ...config } });
   await storage.open();
   cleanup.push(() => storage.close().catch(() => undefined));
@@ -160,5 +160,34 @@ describe('file engine: fault injection', () => {
     expect(syncs('/t-0/')).toBe(1);
     expect(log.recoveryPoint).toBe(1n);
     expect(syncs('/u-0/')).toBe(0);
+  });
+});
+
+describe('file engine: fault injection on the synchronous append path (appends <= 256 KiB)', () => {
+  it('ENOSPC fails the append and the partition carries on without skipping offsets', async () => {
+    const { dir, fs, log } = await setup({}, true);
+    await log.append(simpleBatch(2));
+    const logFile = `${dir}/t-0/00000000000000000000.log`;
+    const sizeBefore = statSync(logFile).size;
+    fs.fail('writev', /\.log$/, 'ENOSPC');
+    await expect(log.append(simpleBatch(3))).rejects.toMatchObject(storageError);
+    expect(log.offline).toBe(false);
+    expect(statSync(logFile).size).toBe(sizeBefore);
+    expect((await log.append(simpleBatch(1))).baseOffset).toBe(2n);
+    expect(await offsets(log)).toEqual([0n, 2n]);
+    expect(fs.calls.filter((c) => c.op === 'writev').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a short synchronous write is cut back before the append is rejected', async () => {
+    const { dir, fs, log } = await setup({}, true);
+    for (let i = 0; i < 3; i++) await log.append(simpleBatch(2, { valueSize: 100 }));
+    const logFile = `${dir}/t-0/00000000000000000000.log`;
+    const good = statSync(logFile).size;
+    fs.fail('writev', /\.log$/, 'ENOSPC', { partialBytes: 77 });
+    await expect(log.append(simpleBatch(2, { valueSize: 100 }))).rejects.toMatchObject(storageError);
+    expect(statSync(logFile).size).toBe(good);
+    expect(await offsets(log)).toEqual([0n, 2n, 4n]);
+    const reopened = await reopen(dir);
+    expect(await offsets(reopened)).toEqual([0n, 2n, 4n]);
   });
 });

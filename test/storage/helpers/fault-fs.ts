@@ -17,6 +17,25 @@ export class FaultFs implements StorageFs {
   readonly reads: string[] = [];
   readonly calls: Array<{ op: FsOp; path: string }> = [];
   #faults: Fault[] = [];
+  /** Present only with `{ syncWrites: true }`: small appends then take the synchronous path. */
+  readonly writevSync?: (fd: number, buffers: readonly Uint8Array[], position: number) => number;
+
+  constructor(opts: { syncWrites?: boolean } = {}) {
+    if (opts.syncWrites) {
+      this.writevSync = (fd, buffers, position) => {
+        const path = this.paths.get(fd) ?? `fd:${fd}`;
+        const f = this.#check('writev', path);
+        if (f) {
+          if (f.partialBytes) {
+            const all = Buffer.concat(buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+            nodeFs.writevSync!(fd, [all.subarray(0, Math.min(f.partialBytes, all.length))], position);
+          }
+          throw this.#err(f, 'write', path);
+        }
+        return nodeFs.writevSync!(fd, buffers, position);
+      };
+    }
+  }
 
   /** Fails the next `times` calls of `op` on paths matching `pattern` with `errno`. */
   fail(op: FsOp, pattern: RegExp | string, errno: string, opts: { times?: number; partialBytes?: number } = {}): void {
