@@ -163,7 +163,12 @@ export function groupsSuite(spec: GroupClient, opts: { brokerConfig?: Record<str
         const l = live();
         return l.length === n && l.every((m) => m.assigned.length === PARTITIONS / n) && sorted(l.flatMap((m) => m.assigned)).join() === '0,1,2,3,4,5';
       };
-      await waitFor(balanced(3), 60_000, () => `three balanced members\n${diag()}`);
+      // Balanced as the members report it and Stable on the broker (for KIP-848: every member has
+      // reconciled to its target assignment), and still so a moment later, before producing.
+      const settled = () => balanced(3)() && broker.services.groups!.coordinator.group(group)?.stateName === 'Stable';
+      await waitFor(settled, 60_000, () => `three balanced members\n${diag()}`);
+      await new Promise((r) => setTimeout(r, 500));
+      await waitFor(settled, 60_000, () => `three balanced members, settled\n${diag()}`);
       expect(broker.services.groups!.coordinator.group(group)!.type).toBe(client.groupType ?? 'classic');
       await produce(c, 1);
       const all1 = new Set<string>();
