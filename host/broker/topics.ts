@@ -28,6 +28,7 @@ export class TopicManager {
   readonly #log: Logger;
   readonly #topicConfigs = new Map<string, TopicConfig>();
   readonly #creating = new Map<string, Promise<TopicMeta>>();
+  readonly #internal = new Map<string, Promise<void>>();
 
   constructor(config: BrokerConfig, metadata: ClusterMetadata, storage: Storage, log: Logger) {
     this.#config = config;
@@ -147,6 +148,25 @@ export class TopicManager {
       if (e instanceof KafkaError && e.code === 'TOPIC_ALREADY_EXISTS') return (await this.ready(name)) ?? null;
       throw e;
     }
+  }
+
+  /**
+   * Creates an internal topic (`__consumer_offsets`, `__transaction_state`) on first use, once;
+   * an attempt that fails is forgotten, so the next caller tries again.
+   */
+  ensureInternal(name: string, numPartitions: number, replicationFactor: number, configs: Map<string, string>): Promise<void> {
+    let ready = this.#internal.get(name);
+    if (!ready) {
+      ready = (async () => {
+        if (await this.ready(name)) return;
+        await this.create({ name, numPartitions, replicationFactor, configs, internal: true });
+      })().catch((e: unknown) => {
+        this.#internal.delete(name);
+        throw e;
+      });
+      this.#internal.set(name, ready);
+    }
+    return ready;
   }
 
   async delete(name: string): Promise<TopicMeta> {

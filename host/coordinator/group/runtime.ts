@@ -45,7 +45,6 @@ export class GroupService {
   transactionalBatches: ((partition: number, batch: BatchDescriptor, bytes: Uint8Array) => void) | null = null;
   readonly #d: GroupServiceDeps;
   readonly #numPartitions: number;
-  #topicReady: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #timerAt = Infinity;
   #expiry: NodeJS.Timeout | null = null;
@@ -81,7 +80,6 @@ export class GroupService {
     const now = this.#d.now();
     const meta = this.#d.topics.get(OFFSETS_TOPIC);
     if (meta) {
-      this.#topicReady = Promise.resolve();
       for (const p of meta.partitions) {
         const log = this.#d.topics.partition(OFFSETS_TOPIC, p.index);
         if (!log) continue;
@@ -141,25 +139,17 @@ export class GroupService {
 
   /** Creates __consumer_offsets on first use, as Kafka does (compacted, internal). */
   ensureOffsetsTopic(): Promise<void> {
-    this.#topicReady ??= (async () => {
-      const { topics, config } = this.#d;
-      if (await topics.ready(OFFSETS_TOPIC)) return;
-      await topics.create({
-        name: OFFSETS_TOPIC,
-        numPartitions: this.#numPartitions,
-        replicationFactor: Math.min(config.int('offsets.topic.replication.factor'), 1),
-        configs: new Map([
-          ['cleanup.policy', 'compact'],
-          ['compression.type', 'producer'],
-          ['segment.bytes', String(config.int('offsets.topic.segment.bytes'))],
-        ]),
-        internal: true,
-      });
-    })().catch((e) => {
-      this.#topicReady = null;
-      throw e;
-    });
-    return this.#topicReady;
+    const { topics, config } = this.#d;
+    return topics.ensureInternal(
+      OFFSETS_TOPIC,
+      this.#numPartitions,
+      Math.min(config.int('offsets.topic.replication.factor'), 1),
+      new Map([
+        ['cleanup.policy', 'compact'],
+        ['compression.type', 'producer'],
+        ['segment.bytes', String(config.int('offsets.topic.segment.bytes'))],
+      ]),
+    );
   }
 
   /** Writes an operation's records, then lets it answer; re-arms the timer. */

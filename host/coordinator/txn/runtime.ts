@@ -50,7 +50,6 @@ export class TransactionService {
   readonly #d: TxnServiceDeps;
   readonly #numPartitions: number;
   #groups: TxnOffsetParticipant | null = null;
-  #topicReady: Promise<void> | null = null;
   #timers: NodeJS.Timeout[] = [];
   #closed = false;
   readonly #inflight = new Set<Promise<unknown>>();
@@ -123,7 +122,6 @@ export class TransactionService {
     let records = 0;
     const meta = this.#d.topics.get(TRANSACTION_STATE_TOPIC);
     if (meta) {
-      this.#topicReady = Promise.resolve();
       for (const p of meta.partitions) {
         const log = this.#d.topics.partition(TRANSACTION_STATE_TOPIC, p.index);
         if (!log) continue;
@@ -189,25 +187,17 @@ export class TransactionService {
 
   /** Creates __transaction_state on first use, as Kafka does (compacted, uncompressed, internal). */
   ensureTopic(): Promise<void> {
-    this.#topicReady ??= (async () => {
-      const { topics, config } = this.#d;
-      if (await topics.ready(TRANSACTION_STATE_TOPIC)) return;
-      await topics.create({
-        name: TRANSACTION_STATE_TOPIC,
-        numPartitions: this.#numPartitions,
-        replicationFactor: Math.min(config.int('transaction.state.log.replication.factor'), 1),
-        configs: new Map([
-          ['cleanup.policy', 'compact'],
-          ['compression.type', 'uncompressed'],
-          ['segment.bytes', String(config.int('transaction.state.log.segment.bytes'))],
-        ]),
-        internal: true,
-      });
-    })().catch((e) => {
-      this.#topicReady = null;
-      throw e;
-    });
-    return this.#topicReady;
+    const { topics, config } = this.#d;
+    return topics.ensureInternal(
+      TRANSACTION_STATE_TOPIC,
+      this.#numPartitions,
+      Math.min(config.int('transaction.state.log.replication.factor'), 1),
+      new Map([
+        ['cleanup.policy', 'compact'],
+        ['compression.type', 'uncompressed'],
+        ['segment.bytes', String(config.int('transaction.state.log.segment.bytes'))],
+      ]),
+    );
   }
 
   /** Writes an operation's records, lets it answer, then starts any marker work it queued. */
